@@ -1,0 +1,67 @@
+/// @file
+/// @brief Build configuration: exception support, the error handler, and OBJPOOL_ASSERT.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+/// @brief 1 when the translation unit is compiled with exceptions, 0 under -fno-exceptions.
+#define OBJPOOL_HAS_EXCEPTIONS 1
+#else
+#define OBJPOOL_HAS_EXCEPTIONS 0
+#endif
+
+namespace objpool {
+
+/// @brief Receives the message of an error objpool cannot report otherwise.
+///
+/// It is called in two situations:
+/// - a throwing call fails in a build without exceptions (`-fno-exceptions`): after the handler
+///   returns, `std::abort()` is called, since the call cannot complete;
+/// - a pool is destroyed while objects are still out, in builds without `NDEBUG`: after the
+///   handler returns, the destructor goes on and destroys the objects.
+using ErrorHandler = void (*)(const char* message) noexcept;
+
+namespace detail {
+
+inline void default_error_handler(const char* message) noexcept {
+    std::fprintf(stderr, "%s\n", message);
+    std::abort();
+}
+
+inline std::atomic<ErrorHandler>& error_handler_slot() noexcept {
+    static std::atomic<ErrorHandler> handler{&default_error_handler};
+    return handler;
+}
+
+inline void report_error(const char* message) noexcept {
+    error_handler_slot().load(std::memory_order_acquire)(message);
+}
+
+}  // namespace detail
+
+/// @brief Installs `handler` (nullptr restores the default, which prints the message to stderr
+/// and aborts) and returns the previous one.
+/// @par Complexity
+/// O(1). Thread-safe.
+inline ErrorHandler set_error_handler(ErrorHandler handler) noexcept {
+    return detail::error_handler_slot().exchange(handler ? handler : &detail::default_error_handler,
+                                                 std::memory_order_acq_rel);
+}
+
+}  // namespace objpool
+
+#ifndef OBJPOOL_ASSERT
+#ifdef NDEBUG
+/// @brief Checks a precondition of an unchecked call (dereferencing an empty lease, a policy
+/// breaking its contract). Compiled out under NDEBUG; otherwise reports through the error
+/// handler. Define it before including objpool to route failures elsewhere (tests make it throw).
+#define OBJPOOL_ASSERT(condition, message) static_cast<void>(0)
+#else
+#define OBJPOOL_ASSERT(condition, message)                                                    \
+    ((condition) ? static_cast<void>(0)                                                       \
+                 : ::objpool::detail::report_error("objpool: assertion failed: " message))
+#endif
+#endif

@@ -1,0 +1,148 @@
+/// @file
+/// @brief objpool::IdPool: hands out the integer ids first .. first+count-1.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "detail/capacity.hpp"
+#include "error.hpp"
+#include "policy.hpp"
+
+namespace objpool {
+
+/// @brief The object manager over integers: hands out each of the ids `first .. first+count-1`
+/// at most once until it is freed.
+///
+/// `get` returns an available id (which one is the Policy's choice: objpool::Fifo,
+/// objpool::Lifo, objpool::Bitmap or a policy of your own); `free` gives it back and refuses,
+/// with objpool::BadFree and no change, any id that is not out. The allocation bit behind that
+/// check is always on. Before anything has been freed every built-in policy hands out
+/// `first, first+1, first+2, ...`.
+///
+/// Memory: the policy's bookkeeping only (Fifo and Lifo 4 bytes + 1 bit an id, Bitmap about
+/// 1.02 bits an id), allocated once at construction; get and free never allocate.
+/// Not thread-safe: one pool is used by one thread at a time.
+///
+/// @tparam Policy the free-list policy (see objpool/policy.hpp).
+/// @tparam Id an integer type wide enough for `first + count - 1`.
+template <class Policy, class Id = std::uint32_t>
+class IdPool {
+    static_assert(detail::check_policy<Policy>(), "objpool: IdPool needs a policy");
+    static_assert(std::is_integral_v<Id> && !std::is_same_v<Id, bool>,
+                  "objpool: IdPool's Id must be an integer type");
+
+public:
+    /// @brief The policy's free list.
+    using FreeList = typename Policy::FreeList;
+    /// @brief The id type.
+    using id_type = Id;
+
+    /// @brief Manages the ids `first .. first+count-1`, all available.
+    /// @par Complexity
+    /// O(1) besides the policy's allocation (no per-id work for the built-in policies).
+    /// @throws std::length_error when `count` exceeds objpool::max_capacity or the last id
+    /// does not fit in `Id`; std::bad_alloc when the bookkeeping cannot be allocated.
+    explicit IdPool(std::size_t count, Id first = 1)
+        : slots_(checked_count(count, first)), first_(first) {}
+
+    /// @brief An available id, now out; std::nullopt when every id is out.
+    /// @par Complexity
+    /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates.
+    [[nodiscard]] std::optional<Id> get() noexcept {
+        const std::size_t slot = slots_.acquire();
+        if (slot == slots_.capacity()) {
+            return std::nullopt;
+        }
+        return to_id(slot);
+    }
+
+    /// @brief Gives `id` back.
+    /// @throws objpool::BadFree (reason out_of_range or not_allocated) when `id` is not out;
+    /// the pool is then unchanged.
+    /// @par Complexity
+    /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates.
+    void free(Id id) {
+        const std::size_t slot = to_slot(id);
+        if (slot >= slots_.capacity()) {
+            raise_bad_free(id, BadFree::Reason::out_of_range);
+        }
+        if (!slots_.release(slot)) {
+            raise_bad_free(id, BadFree::Reason::not_allocated);
+        }
+    }
+
+    /// @brief Gives `id` back if it is out; returns whether it was (false changes nothing).
+    /// @par Complexity
+    /// As free().
+    bool try_free(Id id) noexcept {
+        const std::size_t slot = to_slot(id);
+        return slot < slots_.capacity() && slots_.release(slot);
+    }
+
+    /// @brief Whether `id` is out. False for ids outside the pool's range.
+    /// @par Complexity
+    /// O(1).
+    [[nodiscard]] bool is_allocated(Id id) const noexcept {
+        const std::size_t slot = to_slot(id);
+        return slot < slots_.capacity() && slots_.is_allocated(slot);
+    }
+
+    /// @brief The number of ids managed (`count`).
+    [[nodiscard]] std::size_t capacity() const noexcept { return slots_.capacity(); }
+    /// @brief The number of ids `get` can still hand out.
+    [[nodiscard]] std::size_t available() const noexcept { return slots_.available(); }
+    /// @brief The number of ids out.
+    [[nodiscard]] std::size_t allocated() const noexcept { return capacity() - available(); }
+    /// @brief The lowest id managed.
+    [[nodiscard]] Id first() const noexcept { return first_; }
+    /// @brief Heap bytes of bookkeeping (the policy's free list).
+    [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
+        return slots_.bookkeeping_bytes();
+    }
+
+private:
+    using Unsigned = std::make_unsigned_t<Id>;
+
+    static std::size_t checked_count(std::size_t count, Id first) {
+        detail::checked_capacity(count);
+        const auto room = static_cast<std::uintmax_t>(std::numeric_limits<Id>::max()) -
+                          static_cast<std::uintmax_t>(static_cast<Unsigned>(first) -
+                                                      static_cast<Unsigned>(std::numeric_limits<Id>::min()));
+        if (count != 0 && count - 1 > room) {
+            detail::raise<std::length_error>("objpool: " + std::to_string(count) + " ids from " +
+                                             std::to_string(first) + " do not fit in the id type");
+        }
+        return count;
+    }
+
+    // Wraps around for ids below first_, so one comparison with capacity() checks the range.
+    [[nodiscard]] std::size_t to_slot(Id id) const noexcept {
+        return static_cast<Unsigned>(static_cast<Unsigned>(id) - static_cast<Unsigned>(first_));
+    }
+    [[nodiscard]] Id to_id(std::size_t slot) const noexcept {
+        return static_cast<Id>(static_cast<Unsigned>(first_) + static_cast<Unsigned>(slot));
+    }
+
+    [[noreturn]] void raise_bad_free(Id id, BadFree::Reason reason) const {
+        std::string message = "objpool: cannot free id " + std::to_string(id) + ": ";
+        if (reason == BadFree::Reason::out_of_range) {
+            message += capacity() == 0 ? "out of range (the pool is empty)"
+                                       : "out of range [" + std::to_string(first_) + ", " +
+                                             std::to_string(to_id(capacity() - 1)) + "]";
+        } else {
+            message += "not allocated";
+        }
+        detail::raise<BadFree>(reason, message);
+    }
+
+    FreeList slots_;
+    Id first_;
+};
+
+}  // namespace objpool
