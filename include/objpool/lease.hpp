@@ -43,16 +43,20 @@ public:
     Lease& operator=(const Lease&) = delete;
 
     /// @brief Gives the object back to its pool (running the pool's reset hook or destructor).
+    /// A reset hook that throws here ends the program (std::terminate), as any exception
+    /// leaving a destructor does; give the object back with `pool.free(lease)` to see it.
     ~Lease() { give_back(); }
 
+    // Narrow contracts, so not noexcept: OBJPOOL_ASSERT may be made to throw.
+
     /// @brief The object. @pre The lease is not empty (checked by OBJPOOL_ASSERT).
-    value_type& operator*() const noexcept {
+    value_type& operator*() const {
         OBJPOOL_ASSERT(object_ != nullptr, "dereferencing an empty lease");
         return *object_;
     }
 
     /// @brief The object's address. @pre The lease is not empty (checked by OBJPOOL_ASSERT).
-    value_type* operator->() const noexcept {
+    value_type* operator->() const {
         OBJPOOL_ASSERT(object_ != nullptr, "dereferencing an empty lease");
         return object_;
     }

@@ -280,10 +280,11 @@ private:
         return slots_.release(slot);
     }
 
+    // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
     void give_back_leased(T* object) noexcept {
-        const bool released = give_back(objects_.slot_of(object, capacity()), object);
-        OBJPOOL_ASSERT(released, "a lease's object was not out");
-        static_cast<void>(released);
+        if (!give_back(objects_.slot_of(object, capacity()), object)) {
+            detail::report_error("objpool: a lease's object was freed through free(T*) before the lease");
+        }
     }
 
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {

@@ -1,0 +1,10 @@
+# objpool_warnings: the strict warning set for the project's own targets (never the exported one).
+include_guard(GLOBAL)
+if(NOT TARGET objpool_warnings)
+  add_library(objpool_warnings INTERFACE)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(objpool_warnings INTERFACE -Wall -Wextra -Wpedantic -Werror)
+  elseif(MSVC)
+    target_compile_options(objpool_warnings INTERFACE /W4 /WX)
+  endif()
+endif()

@@ -1,0 +1,56 @@
+// Preconditions of unchecked calls: OBJPOOL_ASSERT is made to throw, so a broken precondition
+// is observable instead of fatal.
+#include <stdexcept>
+#include <string>
+
+#define OBJPOOL_ASSERT(condition, message) \
+    ((condition) ? static_cast<void>(0) : throw std::logic_error(message))
+
+#include <objpool/objpool.hpp>
+
+#include <objpool_catch.hpp>
+
+TEST_CASE("Dereferencing an empty lease breaks a precondition", "[lease][assert]") {
+    objpool::ObjectPool<std::string, objpool::Lifo> pool(1);
+    auto held = pool.get();
+    auto empty = pool.get();
+    REQUIRE_FALSE(empty);
+    CHECK_THROWS_AS(*empty, std::logic_error);
+    CHECK_THROWS_AS(empty->size(), std::logic_error);
+    CHECK_NOTHROW(held->size());
+}
+
+namespace {
+// Hands out a never-used slot before a lower one, breaking the ordering rule of policy.hpp.
+struct OutOfOrder {
+    class FreeList {
+    public:
+        explicit FreeList(std::size_t capacity) : list_(capacity) {
+            list_.acquire();  // slot 0 is skipped: the first slot handed out is 1
+        }
+        std::size_t acquire() noexcept { return list_.acquire(); }
+        bool release(std::size_t slot) noexcept { return list_.release(slot); }
+        [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
+            return list_.is_allocated(slot);
+        }
+        [[nodiscard]] std::size_t capacity() const noexcept { return list_.capacity(); }
+        [[nodiscard]] std::size_t available() const noexcept { return list_.available(); }
+        [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
+            return list_.bookkeeping_bytes();
+        }
+
+    private:
+        objpool::Lifo::FreeList list_;
+    };
+};
+}  // namespace
+
+TEST_CASE("A policy breaking the ordering rule is caught", "[policy][assert]") {
+    // The broken policy leaves a slot out, which the pool's destructor would report.
+    const objpool::ErrorHandler previous = objpool::set_error_handler([](const char*) noexcept {});
+    {
+        objpool::ObjectPool<int, OutOfOrder> pool(4);
+        CHECK_THROWS_WITH(pool.acquire(), "the policy handed out a never-used slot out of order");
+    }
+    objpool::set_error_handler(previous);
+}

@@ -1,0 +1,283 @@
+// IdPool's contract, run over every policy (the built-in ones and a user-defined one).
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+#include <objpool_catch.hpp>
+
+#include "test_support.hpp"
+
+using objpool::BadFree;
+using objpool::IdPool;
+using objpool_test::AllPolicies;
+using objpool_test::bad_free_of;
+
+namespace {
+
+template <class Pool>
+std::vector<typename Pool::id_type> drain(Pool& pool) {
+    std::vector<typename Pool::id_type> ids;
+    while (auto id = pool.get()) {
+        ids.push_back(*id);
+    }
+    return ids;
+}
+
+// Everything observable about a pool, to prove a refused free changed nothing.
+template <class Pool>
+struct Snapshot {
+    std::size_t available;
+    std::size_t allocated;
+    std::vector<bool> out;
+
+    explicit Snapshot(const Pool& pool)
+        : available(pool.available()), allocated(pool.allocated()) {
+        for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
+            out.push_back(pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
+        }
+    }
+    bool operator==(const Snapshot& other) const {
+        return available == other.available && allocated == other.allocated && out == other.out;
+    }
+};
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("IdPool hands out exactly first .. first+n-1 and each once", "[id_pool]",
+                        AllPolicies) {
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+        for (const std::uint32_t first : {1U, 4000000000U}) {
+            CAPTURE(count, first);
+            IdPool<TestType> pool(count, first);
+            CHECK(pool.capacity() == count);
+            CHECK(pool.available() == count);
+            CHECK(pool.allocated() == 0);
+            CHECK(pool.first() == first);
+
+            const auto ids = drain(pool);
+            REQUIRE(ids.size() == count);
+            for (std::size_t i = 0; i < count; ++i) {
+                CHECK(ids[i] == first + i);  // ascending before anything is freed
+                CHECK(pool.is_allocated(ids[i]));
+            }
+            CHECK_FALSE(pool.get().has_value());
+            CHECK(pool.available() == 0);
+            CHECK(pool.allocated() == count);
+        }
+    }
+}
+
+TEMPLATE_LIST_TEST_CASE("IdPool works with signed ids and a negative first id", "[id_pool]",
+                        AllPolicies) {
+    IdPool<TestType, std::int64_t> pool(4, -2);
+    CHECK(drain(pool) == std::vector<std::int64_t>{-2, -1, 0, 1});
+    pool.free(-1);
+    CHECK(pool.get() == std::optional<std::int64_t>{-1});
+    CHECK(bad_free_of([&] { pool.free(2); }).second == BadFree::Reason::out_of_range);
+    CHECK(bad_free_of([&] { pool.free(-3); }).second == BadFree::Reason::out_of_range);
+    CHECK(bad_free_of([&] { pool.free(std::numeric_limits<std::int64_t>::min()); }).second ==
+          BadFree::Reason::out_of_range);
+}
+
+TEMPLATE_LIST_TEST_CASE("IdPool gives a freed id out again", "[id_pool]", AllPolicies) {
+    IdPool<TestType> pool(3);
+    drain(pool);
+    pool.free(2);
+    CHECK_FALSE(pool.is_allocated(2));
+    CHECK(pool.available() == 1);
+    CHECK(pool.get() == std::optional<std::uint32_t>{2});
+    CHECK_FALSE(pool.get().has_value());
+}
+
+TEMPLATE_LIST_TEST_CASE("IdPool refuses a bad free and changes nothing", "[id_pool][errors]",
+                        AllPolicies) {
+    IdPool<TestType> pool(5);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(pool.get().has_value());  // 1, 2, 3 out
+    }
+    pool.free(2);
+    const Snapshot<IdPool<TestType>> before(pool);
+
+    SECTION("double free") {
+        const auto [message, reason] = bad_free_of([&] { pool.free(2); });
+        CHECK(message == "objpool: cannot free id 2: not allocated");
+        CHECK(reason == BadFree::Reason::not_allocated);
+    }
+    SECTION("an id never handed out") {
+        const auto [message, reason] = bad_free_of([&] { pool.free(5); });
+        CHECK(message == "objpool: cannot free id 5: not allocated");
+        CHECK(reason == BadFree::Reason::not_allocated);
+    }
+    SECTION("id 0") {
+        const auto [message, reason] = bad_free_of([&] { pool.free(0); });
+        CHECK(message == "objpool: cannot free id 0: out of range [1, 5]");
+        CHECK(reason == BadFree::Reason::out_of_range);
+    }
+    SECTION("id n+1") {
+        const auto [message, reason] = bad_free_of([&] { pool.free(6); });
+        CHECK(message == "objpool: cannot free id 6: out of range [1, 5]");
+        CHECK(reason == BadFree::Reason::out_of_range);
+    }
+    SECTION("the largest id") {
+        CHECK(bad_free_of([&] { pool.free(std::numeric_limits<std::uint32_t>::max()); }).second ==
+              BadFree::Reason::out_of_range);
+    }
+    SECTION("try_free returns false instead") {
+        CHECK_FALSE(pool.try_free(2));
+        CHECK_FALSE(pool.try_free(5));
+        CHECK_FALSE(pool.try_free(0));
+        CHECK_FALSE(pool.try_free(6));
+        CHECK(noexcept(pool.try_free(1)));
+    }
+    CHECK(Snapshot<IdPool<TestType>>(pool) == before);
+    // And the pool goes on exactly as an untouched one would.
+    IdPool<TestType> twin(5);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(twin.get().has_value());
+    }
+    twin.free(2);
+    CHECK(drain(pool) == drain(twin));
+}
+
+TEMPLATE_LIST_TEST_CASE("IdPool's BadFree is an std::invalid_argument", "[id_pool][errors]",
+                        AllPolicies) {
+    IdPool<TestType> pool(1);
+    CHECK_THROWS_AS(pool.free(1), std::invalid_argument);
+    CHECK_THROWS_AS(pool.free(1), BadFree);
+    IdPool<TestType> empty(0);
+    CHECK(bad_free_of([&] { empty.free(1); }).first ==
+          "objpool: cannot free id 1: out of range (the pool is empty)");
+}
+
+TEMPLATE_LIST_TEST_CASE("try_free gives back an id that is out", "[id_pool]", AllPolicies) {
+    IdPool<TestType> pool(2);
+    const auto id = pool.get();
+    REQUIRE(id.has_value());
+    CHECK(pool.try_free(*id));
+    CHECK_FALSE(pool.is_allocated(*id));
+    CHECK_FALSE(pool.try_free(*id));
+    CHECK(pool.available() == 2);
+}
+
+TEMPLATE_LIST_TEST_CASE("is_allocated is false outside the range", "[id_pool]", AllPolicies) {
+    IdPool<TestType> pool(3, 10);
+    drain(pool);
+    CHECK(pool.is_allocated(10));
+    CHECK(pool.is_allocated(12));
+    CHECK_FALSE(pool.is_allocated(9));
+    CHECK_FALSE(pool.is_allocated(13));
+    CHECK_FALSE(pool.is_allocated(0));
+}
+
+TEMPLATE_LIST_TEST_CASE("IdPool refuses ranges that do not fit", "[id_pool][errors]",
+                        AllPolicies) {
+    CHECK_THROWS_AS((IdPool<TestType, std::uint8_t>(256, 1)), std::length_error);
+    CHECK_THROWS_AS((IdPool<TestType, std::uint8_t>(2, 255)), std::length_error);
+    CHECK_THROWS_AS((IdPool<TestType, std::int8_t>(200, 0)), std::length_error);
+    CHECK(IdPool<TestType, std::int8_t>(200, -100).capacity() == 200);  // -100 .. 99
+    IdPool<TestType, std::uint8_t> full_range(256, 0);
+    CHECK(full_range.capacity() == 256);
+    IdPool<TestType, std::uint8_t> to_the_top(255, 1);
+    const auto ids = drain(to_the_top);
+    CHECK(ids.back() == 255);
+    CHECK_THROWS_AS(IdPool<TestType>(objpool::max_capacity + 1), std::length_error);
+}
+
+// Order: which free id comes next is each policy's promise.
+
+TEST_CASE("Fifo hands out never-used ids first and then freed ids in the order they were freed",
+          "[id_pool][fifo]") {
+    IdPool<objpool::Fifo> pool(6);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(pool.get().has_value());  // 1..4 out, 5 and 6 never used
+    }
+    pool.free(3);
+    pool.free(1);
+    pool.free(4);
+    CHECK(drain(pool) == std::vector<std::uint32_t>{5, 6, 3, 1, 4});
+    pool.free(6);
+    pool.free(3);
+    pool.free(5);
+    CHECK(drain(pool) == std::vector<std::uint32_t>{6, 3, 5});
+}
+
+TEST_CASE("Fifo's ring wraps around many times", "[id_pool][fifo]") {
+    IdPool<objpool::Fifo> pool(3);
+    drain(pool);
+    std::uint32_t expected = 1;
+    for (int round = 0; round < 10; ++round) {
+        pool.free(expected);
+        const auto id = pool.get();
+        REQUIRE(id.has_value());
+        CHECK(*id == expected);
+        expected = expected % 3 + 1;
+    }
+}
+
+TEST_CASE("Lifo hands out the most recently freed id", "[id_pool][lifo]") {
+    IdPool<objpool::Lifo> pool(6);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(pool.get().has_value());
+    }
+    pool.free(3);
+    pool.free(1);
+    pool.free(4);
+    CHECK(drain(pool) == std::vector<std::uint32_t>{4, 1, 3, 5, 6});
+}
+
+TEST_CASE("Bitmap hands out the lowest free id", "[id_pool][bitmap]") {
+    IdPool<objpool::Bitmap> pool(6);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(pool.get().has_value());
+    }
+    pool.free(3);
+    pool.free(1);
+    pool.free(4);
+    CHECK(drain(pool) == std::vector<std::uint32_t>{1, 3, 4, 5, 6});
+}
+
+TEST_CASE("Bitmap finds the lowest free id across every level", "[id_pool][bitmap]") {
+    // 64^3 + 5 ids: four levels, with partial words at every level.
+    const std::size_t count = 64 * 64 * 64 + 5;
+    IdPool<objpool::Bitmap> pool(count);
+    CHECK(drain(pool).size() == count);
+    for (const std::uint32_t id : {262'145U, 4'096U, 4'097U, 70'000U, 1U, 64U, 65U}) {
+        pool.free(id);
+    }
+    CHECK(drain(pool) == std::vector<std::uint32_t>{1, 64, 65, 4'096, 4'097, 70'000, 262'145});
+    pool.free(static_cast<std::uint32_t>(count));
+    CHECK(pool.get() == std::optional<std::uint32_t>{static_cast<std::uint32_t>(count)});
+    CHECK_FALSE(pool.get().has_value());
+}
+
+TEMPLATE_LIST_TEST_CASE("A pool of 10 million ids is created without per-id work", "[id_pool][memory]",
+                        AllPolicies) {
+    if constexpr (!std::is_same_v<TestType, objpool_test::VectorStack>) {
+        const std::size_t count = 10'000'000;
+        const std::size_t before = objpool_test::resident_bytes();
+        IdPool<TestType> pool(count);
+        const std::size_t after = objpool_test::resident_bytes();
+        // The bookkeeping is reserved but untouched: resident memory grows by far less than it.
+        CHECK(pool.bookkeeping_bytes() >= count / 8);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(OBJPOOL_TEST_SANITIZED)
+        CHECK(after - before < pool.bookkeeping_bytes() / 4);
+#endif
+        CHECK(pool.get() == std::optional<std::uint32_t>{1});
+        pool.free(1);
+        CHECK(pool.available() == count);
+        static_cast<void>(after);
+        static_cast<void>(before);
+    }
+}
+
+TEST_CASE("Bookkeeping per id is as documented", "[id_pool][memory]") {
+    const std::size_t count = 1'000'000;
+    CHECK(IdPool<objpool::Fifo>(count).bookkeeping_bytes() <= count * 4 + count / 8 + 8);
+    CHECK(IdPool<objpool::Lifo>(count).bookkeeping_bytes() <= count * 4 + count / 8 + 8);
+    // 1 bit a slot at level 0, plus 1/64 of that above, rounded up to words.
+    CHECK(IdPool<objpool::Bitmap>(count).bookkeeping_bytes() <= count / 8 + count / 8 / 63 + 8 * 4);
+}
