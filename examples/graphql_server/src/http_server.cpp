@@ -1,0 +1,343 @@
+#include "http_server.hpp"
+
+#include <atomic>
+#include <ctime>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include "access_log.hpp"
+
+namespace objpool_graphql {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// How long a closing connection keeps draining what the client still sends, so that it
+// reads our final response (e.g. a 413) instead of a reset.
+constexpr auto linger_time = std::chrono::seconds(2);
+
+std::string_view to_std(beast::string_view s) noexcept { return {s.data(), s.size()}; }
+
+// The Date header, formatted once per second per thread.
+const std::string& http_date() {
+    thread_local std::time_t cached_second = 0;
+    thread_local std::string cached;
+    const std::time_t now = std::time(nullptr);
+    if (now != cached_second) {
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char buffer[64];
+        std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+        cached = buffer;
+        cached_second = now;
+    }
+    return cached;
+}
+
+}  // namespace
+
+class Session;
+
+// One event loop and the connections it owns; `sessions` and `stopping` are touched only
+// from the loop's own thread. Declared before `io` so that io is destroyed first.
+struct Worker {
+    std::unordered_set<Session*> sessions;
+    bool stopping = false;
+    net::io_context io{1};
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work{io.get_executor()};
+};
+
+struct Shared {
+    ServerOptions options;
+    HttpServer::Handler handler;
+    AccessLog* access_log;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(Worker& worker, const Shared& shared, tcp::socket socket)
+        : worker_(worker), shared_(shared), stream_(std::move(socket)) {
+        worker_.sessions.insert(this);
+    }
+    ~Session() { worker_.sessions.erase(this); }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    void start() {
+        if (shared_.access_log != nullptr) {
+            error_code ec;
+            const auto endpoint = stream_.socket().remote_endpoint(ec);
+            if (!ec) remote_ = endpoint.address().to_string();
+        }
+        read_request();
+    }
+
+    // Called on the worker's thread when the server stops: an idle connection is closed now,
+    // one in the middle of a request finishes it (its response says Connection: close).
+    void on_shutdown() {
+        if (reading_ && buffer_.size() == 0) {
+            error_code ignored;
+            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            stream_.cancel();
+        }
+    }
+
+private:
+    void read_request() {
+        parser_.emplace();
+        parser_->body_limit(shared_.options.max_body_bytes);
+        parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
+        reading_ = true;
+        stream_.expires_after(shared_.options.read_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(error_code ec) {
+        if (ec) return on_read_error(ec);
+        if (parser_->is_done()) return process();
+        const auto expect = parser_->get()[http::field::expect];
+        if (beast::iequals(expect, "100-continue")) {
+            static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+            net::async_write(stream_, net::buffer(continue_line.data(), continue_line.size()),
+                             [self = shared_from_this()](error_code ec2, std::size_t) {
+                                 if (ec2) return self->close();
+                                 self->read_body();
+                             });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
+            if (ec) return self->on_read_error(ec);
+            self->process();
+        });
+    }
+
+    void on_read_error(error_code ec) {
+        reading_ = false;
+        if (ec == http::error::body_limit) {
+            return respond_and_close(http::status::payload_too_large,
+                                     R"({"errors":[{"message":"the request body is larger than )" +
+                                         std::to_string(shared_.options.max_body_bytes) + R"( bytes"}]})");
+        }
+        if (ec == http::error::header_limit) {
+            return respond_and_close(http::status::request_header_fields_too_large,
+                                     R"({"errors":[{"message":"the request head is too large"}]})");
+        }
+        if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message) {
+            return respond_and_close(http::status::bad_request,
+                                     R"({"errors":[{"message":"malformed HTTP request"}]})");
+        }
+        close();  // end of stream, timeout, reset, cancelled by shutdown
+    }
+
+    void process() {
+        reading_ = false;
+        const auto start = std::chrono::steady_clock::now();
+        auto& message = parser_->get();
+        HttpRequest request;
+        request.method = to_std(message.method_string());
+        request.target = to_std(message.target());
+        request.body = message.body();
+        request.headers.reserve(8);
+        for (const auto& field : message) request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
+
+        HttpResponse result = shared_.handler(request);
+
+        response_ = {};
+        response_.version(message.version());
+        response_.result(static_cast<unsigned>(result.status));
+        response_.set(http::field::server, "objpool-graphql");
+        response_.set(http::field::date, http_date());
+        for (auto& [name, value] : result.headers) response_.set(name, value);
+        response_.body() = std::move(result.body);
+        keep_alive_ = message.keep_alive() && !worker_.stopping;
+        response_.keep_alive(keep_alive_);
+        response_.prepare_payload();
+
+        if (shared_.access_log != nullptr) {
+            const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - start);
+            shared_.access_log->record(remote_, request.method, request.target, result.status,
+                                       response_.body().size(), elapsed.count());
+        }
+        write_response();
+    }
+
+    void write_response() {
+        stream_.expires_after(shared_.options.write_timeout);
+        http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+            if (ec) return self->close();
+            if (!self->keep_alive_ || self->worker_.stopping) return self->linger();
+            self->read_request();
+        });
+    }
+
+    void respond_and_close(http::status status, std::string body) {
+        response_ = {};
+        response_.version(11);
+        response_.result(status);
+        response_.set(http::field::server, "objpool-graphql");
+        response_.set(http::field::date, http_date());
+        response_.set(http::field::content_type, "application/json; charset=utf-8");
+        response_.body() = std::move(body);
+        response_.keep_alive(false);
+        response_.prepare_payload();
+        keep_alive_ = false;
+        if (shared_.access_log != nullptr && parser_) {
+            const auto& message = parser_->get();
+            shared_.access_log->record(remote_, to_std(message.method_string()), to_std(message.target()),
+                                       static_cast<int>(status), response_.body().size(), 0);
+        }
+        write_response();
+    }
+
+    // Half-closes, then discards whatever the client still sends until it closes or
+    // linger_time passes.
+    void linger() {
+        error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(linger_time);
+        drain();
+    }
+
+    void drain() {
+        buffer_.clear();
+        stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](error_code ec, std::size_t) {
+            if (ec) return self->close();
+            self->drain();
+        });
+    }
+
+    void close() {
+        error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.socket().close(ignored);
+    }
+
+    Worker& worker_;
+    const Shared& shared_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::response<http::string_body> response_;
+    std::string remote_;
+    bool reading_ = false;
+    bool keep_alive_ = true;
+};
+
+struct HttpServer::Impl {
+    Shared shared;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::optional<tcp::acceptor> acceptor;
+    std::optional<net::signal_set> signals;
+    std::size_t next_worker = 0;
+    std::atomic<bool> stop_requested{false};
+
+    explicit Impl(Shared s) : shared(std::move(s)) {
+        const unsigned count = shared.options.threads == 0 ? 1 : shared.options.threads;
+        for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>());
+        auto& io = workers.front()->io;
+        tcp::resolver resolver(io);
+        const auto endpoints = resolver.resolve(shared.options.host, std::to_string(shared.options.port),
+                                                tcp::resolver::passive | tcp::resolver::numeric_service);
+        const tcp::endpoint endpoint = *endpoints.begin();
+        acceptor.emplace(io);
+        acceptor->open(endpoint.protocol());
+        acceptor->set_option(net::socket_base::reuse_address(true));
+        acceptor->bind(endpoint);
+        acceptor->listen(net::socket_base::max_listen_connections);
+        signals.emplace(io, SIGINT, SIGTERM);
+    }
+
+    void accept() {
+        // Connections are dealt round-robin to the workers' loops.
+        auto& worker = *workers[next_worker];
+        next_worker = (next_worker + 1) % workers.size();
+        acceptor->async_accept(worker.io, [this, &worker](error_code ec, tcp::socket socket) {
+            if (!acceptor->is_open()) return;
+            if (!ec) {
+                error_code ignored;
+                socket.set_option(tcp::no_delay(true), ignored);
+                // The session must start on its own worker's thread.
+                net::post(worker.io, [this, &worker, s = std::move(socket)]() mutable {
+                    if (worker.stopping) return;
+                    std::make_shared<Session>(worker, shared, std::move(s))->start();
+                });
+            }
+            accept();
+        });
+    }
+
+    void shutdown() {
+        // Runs on worker 0's thread (the acceptor's).
+        error_code ignored;
+        acceptor->close(ignored);
+        signals->cancel(ignored);
+        for (auto& worker : workers) {
+            net::post(worker->io, [w = worker.get()] {
+                w->stopping = true;
+                for (Session* session : std::vector<Session*>(w->sessions.begin(), w->sessions.end())) {
+                    session->on_shutdown();
+                }
+                w->work.reset();
+            });
+        }
+    }
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler, AccessLog* access_log)
+    : impl_(std::make_unique<Impl>(Shared{std::move(options), std::move(handler), access_log})) {}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::port() const noexcept {
+    error_code ec;
+    return impl_->acceptor->local_endpoint(ec).port();
+}
+
+void HttpServer::run() {
+    impl_->signals->async_wait([this](error_code ec, int) {
+        if (!ec) stop();
+    });
+    impl_->accept();
+    if (impl_->stop_requested.load()) stop();
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
+        threads.emplace_back([worker = impl_->workers[i].get()] { worker->io.run(); });
+    }
+    impl_->workers.front()->io.run();
+    for (auto& thread : threads) thread.join();
+}
+
+void HttpServer::stop() {
+    impl_->stop_requested.store(true);
+    net::post(impl_->workers.front()->io, [impl = impl_.get()] {
+        if (impl->acceptor->is_open()) impl->shutdown();
+    });
+}
+
+}  // namespace objpool_graphql

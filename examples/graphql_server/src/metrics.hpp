@@ -1,0 +1,66 @@
+// Counters and a latency histogram, rendered in the Prometheus text exposition format (0.0.4).
+// Every update is a relaxed atomic increment: no lock on the request path.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace objpool_graphql {
+
+class PoolRegistry;
+
+/// @brief The root fields of the schema: the `field` label of the per-operation counters.
+enum class RootField { Pool, Pools, IsAllocated, CreatePool, DeletePool, GetObject, FreeObject };
+inline constexpr std::size_t root_field_count = 7;
+[[nodiscard]] std::string_view root_field_name(RootField field) noexcept;
+
+/// @brief What kind of GraphQL request reached /graphql: the `type` label of the request metrics.
+/// Invalid: rejected before execution (bad HTTP/JSON, syntax or validation error, GET mutation...).
+enum class RequestType { Query, Mutation, Invalid };
+inline constexpr std::size_t request_type_count = 3;
+[[nodiscard]] std::string_view request_type_name(RequestType type) noexcept;
+
+/// @brief The error codes resolvers report (extensions.code), plus INTERNAL for anything else.
+inline constexpr std::array<std::string_view, 5> error_codes = {"NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS",
+                                                               "BAD_CAPACITY", "INTERNAL"};
+
+/// @brief The server's metrics. All members are safe to call from any thread.
+class Metrics {
+public:
+    /// Upper bounds (seconds) of the latency histogram buckets; +Inf is implied.
+    static constexpr std::array<double, 14> latency_bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                                               0.005,  0.01,    0.025,  0.05,  0.1,
+                                                               0.25,   0.5,     1.0,    2.5};
+
+    /// @brief A root field was resolved (once per occurrence in a document, aliases included).
+    void count_field(RootField field) noexcept;
+    /// @brief A root field's resolver failed with `code` (unknown codes count as INTERNAL).
+    void count_field_error(RootField field, std::string_view code) noexcept;
+    /// @brief A /graphql request finished: its type, whether the response carried errors,
+    /// and how long handling took (parse to serialised response).
+    void observe_request(RequestType type, bool had_errors, double seconds) noexcept;
+    /// @brief Any HTTP response, by status code.
+    void count_response(int status) noexcept;
+
+    /// @brief The whole exposition, pool gauges read from `registry` at call time.
+    [[nodiscard]] std::string render(const PoolRegistry& registry) const;
+
+private:
+    using Counter = std::atomic<std::uint64_t>;
+    std::array<Counter, root_field_count> field_calls_{};
+    std::array<std::array<Counter, error_codes.size()>, root_field_count> field_errors_{};
+    std::array<Counter, request_type_count> requests_{};
+    std::array<Counter, request_type_count> request_errors_{};
+    std::array<std::array<Counter, latency_bounds.size() + 1>, request_type_count> latency_buckets_{};
+    std::array<Counter, request_type_count> latency_sum_ns_{};
+    std::array<Counter, 600> responses_{};
+};
+
+/// @brief Escapes a Prometheus label value (backslash, double quote, newline).
+[[nodiscard]] std::string escape_label_value(std::string_view value);
+
+}  // namespace objpool_graphql

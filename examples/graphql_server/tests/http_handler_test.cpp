@@ -1,0 +1,240 @@
+#include <objpool_catch.hpp>
+
+#include <string>
+
+#include <gql/engine.hpp>
+#include <nlohmann/json.hpp>
+
+#include "http_handler.hpp"
+#include "metrics.hpp"
+#include "pool_registry.hpp"
+#include "resolvers.hpp"
+#include "schema_text.hpp"
+
+using namespace objpool_graphql;
+using nlohmann::json;
+
+namespace {
+
+// A server without sockets: the engine, the registry (with "default" of 10 ids) and the handler.
+struct Fixture {
+    gql::Engine engine{schema_sdl()};
+    PoolRegistry registry{1000};
+    Metrics metrics;
+    RequestHandler handler{engine, registry, metrics, HandlerOptions{4096}};
+
+    Fixture() {
+        registry.create("default", 10, Policy::Fifo);
+        bind_resolvers(engine, registry, metrics);
+    }
+
+    HttpResponse post(const std::string& body, std::string_view accept = {},
+                      std::string_view content_type = "application/json") {
+        body_ = body;
+        HttpRequest request{"POST", "/graphql", {}, body_};
+        if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
+        if (!accept.empty()) request.headers.emplace_back("Accept", accept);
+        return handler.handle(request);
+    }
+
+    HttpResponse post_query(const std::string& query, const json& variables = nullptr) {
+        return post(json{{"query", query}, {"variables", variables}}.dump());
+    }
+
+    HttpResponse get(std::string_view target, std::string_view accept = {}) {
+        HttpRequest request{"GET", target, {}, {}};
+        if (!accept.empty()) request.headers.emplace_back("accept", accept);
+        return handler.handle(request);
+    }
+
+private:
+    std::string body_;
+};
+
+json body_of(const HttpResponse& response) { return json::parse(response.body); }
+
+std::string error_code_of(const HttpResponse& response) {
+    return body_of(response).at("errors").at(0).at("extensions").at("code").get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("handler: parse_target splits and decodes", "[handler]") {
+    const auto target = parse_target("/graphql?query=%7B%20pool%20%7D&variables=&a+b=c+d&query=second");
+    REQUIRE(target);
+    CHECK(target->path == "/graphql");
+    CHECK(target->query.at("query") == "{ pool }");
+    CHECK(target->query.at("variables").empty());
+    CHECK(target->query.at("a b") == "c d");
+    CHECK(parse_target("/x")->query.empty());
+    CHECK_FALSE(parse_target("/graphql?query=%7"));
+    CHECK_FALSE(parse_target("/graphql?query=%zz"));
+}
+
+TEST_CASE("handler: content negotiation", "[handler]") {
+    CHECK(negotiate(std::nullopt) == MediaType::Json);
+    CHECK(negotiate("") == MediaType::Json);
+    CHECK(negotiate("*/*") == MediaType::Json);
+    CHECK(negotiate("application/json") == MediaType::Json);
+    CHECK(negotiate("application/graphql-response+json") == MediaType::GraphqlResponseJson);
+    CHECK(negotiate("application/json, application/graphql-response+json") == MediaType::GraphqlResponseJson);
+    CHECK(negotiate("application/graphql-response+json;q=0.5, application/json") == MediaType::Json);
+    CHECK(negotiate("text/html, application/json;q=0.9") == MediaType::Json);
+    CHECK_FALSE(negotiate("text/html"));
+    CHECK_FALSE(negotiate("application/json;q=0"));
+}
+
+TEST_CASE("handler: POST operations", "[handler]") {
+    Fixture f;
+    auto response = f.post_query("mutation { getObject }");
+    CHECK(response.status == 200);
+    CHECK(response.header("content-type") == "application/json; charset=utf-8");
+    CHECK(body_of(response) == json::parse(R"({"data":{"getObject":1}})"));
+
+    response = f.post_query("query($id: Int!) { isAllocated(id: $id) }", {{"id", 1}});
+    CHECK(body_of(response) == json::parse(R"({"data":{"isAllocated":true}})"));
+
+    response = f.post_query(R"(mutation { createPool(name: "p", capacity: 3, policy: LIFO) { name policy capacity available allocated } })");
+    CHECK(body_of(response) ==
+          json::parse(R"({"data":{"createPool":{"name":"p","policy":"LIFO","capacity":3,"available":3,"allocated":0}}})"));
+
+    response = f.post_query(R"({ pools { name } pool { allocated } })");
+    CHECK(body_of(response) ==
+          json::parse(R"({"data":{"pools":[{"name":"default"},{"name":"p"}],"pool":{"allocated":1}}})"));
+
+    response = f.post_query(R"(mutation { freeObject(id: 1) deletePool(name: "p") })");
+    CHECK(body_of(response) == json::parse(R"({"data":{"freeObject":true,"deletePool":true}})"));
+
+    response = f.post_query(R"({ pool(name: "p") { name } })");
+    CHECK(body_of(response) == json::parse(R"({"data":{"pool":null}})"));
+}
+
+TEST_CASE("handler: field errors carry extensions.code", "[handler]") {
+    Fixture f;
+    CHECK(error_code_of(f.post_query("mutation { freeObject(id: 3) }")) == "NOT_ALLOCATED");
+    CHECK(error_code_of(f.post_query("mutation { freeObject(id: 99) }")) == "NOT_ALLOCATED");
+    CHECK(error_code_of(f.post_query(R"(mutation { getObject(pool: "nope") })")) == "NO_SUCH_POOL");
+    CHECK(error_code_of(f.post_query(R"({ isAllocated(id: 1, pool: "nope") })")) == "NO_SUCH_POOL");
+    CHECK(error_code_of(f.post_query(R"(mutation { deletePool(name: "nope") })")) == "NO_SUCH_POOL");
+    CHECK(error_code_of(f.post_query(R"(mutation { createPool(name: "default", capacity: 1) { name } })")) ==
+          "POOL_EXISTS");
+    CHECK(error_code_of(f.post_query(R"(mutation { createPool(name: "x", capacity: 0) { name } })")) ==
+          "BAD_CAPACITY");
+    CHECK(error_code_of(f.post_query(R"(mutation { createPool(name: "x", capacity: 1001) { name } })")) ==
+          "BAD_CAPACITY");
+    const auto response = f.post_query("mutation { freeObject(id: 3) }");
+    CHECK(response.status == 200);
+    CHECK(body_of(response).at("errors").at(0).at("path") == json::array({"freeObject"}));
+    CHECK_FALSE(f.post_query(R"({ isAllocated(id: 11) })").body.find("false") == std::string::npos);
+}
+
+TEST_CASE("handler: exhausted pool gives null", "[handler]") {
+    Fixture f;
+    f.post_query(R"(mutation { createPool(name: "one", capacity: 1) { name } })");
+    CHECK(body_of(f.post_query(R"(mutation { getObject(pool: "one") })")) ==
+          json::parse(R"({"data":{"getObject":1}})"));
+    CHECK(body_of(f.post_query(R"(mutation { getObject(pool: "one") })")) ==
+          json::parse(R"({"data":{"getObject":null}})"));
+}
+
+TEST_CASE("handler: request errors and status codes", "[handler]") {
+    Fixture f;
+    SECTION("syntax error: 200 with application/json, 400 with graphql-response+json") {
+        auto response = f.post(R"({"query":"{ pool { "})");
+        CHECK(response.status == 200);
+        CHECK(body_of(response).at("errors").size() >= 1);
+        CHECK_FALSE(body_of(response).contains("data"));
+        response = f.post(R"({"query":"{ pool { "})", "application/graphql-response+json");
+        CHECK(response.status == 400);
+        CHECK(response.header("Content-Type") == "application/graphql-response+json; charset=utf-8");
+    }
+    SECTION("validation error") {
+        CHECK(f.post(R"({"query":"{ nope }"})").status == 200);
+        CHECK(f.post(R"({"query":"{ nope }"})", "application/graphql-response+json").status == 400);
+    }
+    SECTION("a field error is still 200 with graphql-response+json") {
+        const auto response = f.post(R"({"query":"mutation { freeObject(id: 5) }"})", "application/graphql-response+json");
+        CHECK(response.status == 200);
+        CHECK(body_of(response).contains("data"));
+    }
+    SECTION("malformed requests: 400 with an errors body") {
+        for (const char* body : {"{not json", "[1,2]", "\"query\"", "{}", R"({"query": 5})",
+                                 R"({"query":"{ pools { name } }","variables":[1]})",
+                                 R"({"query":"{ pools { name } }","operationName":7})"}) {
+            const auto response = f.post(body);
+            CHECK(response.status == 400);
+            CHECK(body_of(response).at("errors").at(0).at("message").is_string());
+        }
+    }
+    SECTION("wrong or missing Content-Type: 415") {
+        CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "text/plain").status == 415);
+        CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "").status == 415);
+        CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "Application/JSON; charset=utf-8").status == 200);
+    }
+    SECTION("body too large: 413") {
+        CHECK(f.post(R"({"query":"{ pools { name } }", "x":")" + std::string(5000, 'x') + "\"}").status == 413);
+    }
+    SECTION("nothing acceptable: 406") { CHECK(f.post(R"({"query":"{ pools { name } }"})", "text/html").status == 406); }
+    SECTION("variables of the wrong type") {
+        const auto response = f.post(R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":"x"}})",
+                                     "application/graphql-response+json");
+        CHECK(response.status == 400);
+    }
+}
+
+TEST_CASE("handler: GET", "[handler]") {
+    Fixture f;
+    auto response = f.get("/graphql?query=%7B%20pool%20%7B%20capacity%20%7D%20%7D");
+    CHECK(response.status == 200);
+    CHECK(body_of(response) == json::parse(R"({"data":{"pool":{"capacity":10}}})"));
+
+    response = f.get("/graphql?query=query(%24id%3A%20Int!)%20%7B%20isAllocated(id%3A%20%24id)%20%7D&variables=%7B%22id%22%3A1%7D");
+    CHECK(body_of(response) == json::parse(R"({"data":{"isAllocated":false}})"));
+
+    response = f.get("/graphql?query=mutation%20%7B%20getObject%20%7D");
+    CHECK(response.status == 405);
+    CHECK(response.header("Allow") == "POST");
+    CHECK(body_of(response).at("errors").at(0).at("message").is_string());
+    CHECK(f.registry.stats("default")->allocated == 0);  // not executed
+
+    CHECK(f.get("/graphql").status == 400);
+    CHECK(f.get("/graphql?query=%7Bpools%7Bname%7D%7D&variables=%5B%5D").status == 400);
+    CHECK(f.get("/graphql?query=%7Bpools%7Bname%7D%7D&variables=nope").status == 400);
+}
+
+TEST_CASE("handler: other routes", "[handler]") {
+    Fixture f;
+    auto response = f.get("/healthz");
+    CHECK(response.status == 200);
+    CHECK(response.body == "ok");
+    response = f.get("/schema.graphql");
+    CHECK(response.status == 200);
+    CHECK(response.body == std::string(schema_sdl()));
+    response = f.get("/metrics");
+    CHECK(response.status == 200);
+    CHECK(response.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(response.body.find("objpool_pool_capacity{pool=\"default\"} 10") != std::string::npos);
+    CHECK(f.get("/nope").status == 404);
+
+    HttpRequest put{"PUT", "/graphql", {}, {}};
+    response = f.handler.handle(put);
+    CHECK(response.status == 405);
+    CHECK(response.header("Allow") == "GET, POST");
+    HttpRequest post_health{"POST", "/healthz", {}, {}};
+    CHECK(f.handler.handle(post_health).status == 405);
+}
+
+TEST_CASE("handler: metrics count operations", "[handler][metrics]") {
+    Fixture f;
+    f.post_query("mutation { getObject a: getObject }");
+    f.post_query("mutation { freeObject(id: 9) }");
+    f.post("{bad");
+    const auto text = f.get("/metrics").body;
+    CHECK(text.find("objpool_graphql_field_requests_total{field=\"getObject\"} 2\n") != std::string::npos);
+    CHECK(text.find("objpool_graphql_field_errors_total{field=\"freeObject\",code=\"NOT_ALLOCATED\"} 1\n") !=
+          std::string::npos);
+    CHECK(text.find("objpool_graphql_requests_total{type=\"mutation\"} 2\n") != std::string::npos);
+    CHECK(text.find("objpool_graphql_request_errors_total{type=\"mutation\"} 1\n") != std::string::npos);
+    CHECK(text.find("objpool_graphql_requests_total{type=\"invalid\"} 1\n") != std::string::npos);
+    CHECK(text.find("objpool_http_responses_total{code=\"400\"} 1\n") != std::string::npos);
+}
