@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test objpool has, on a fresh Debian or Ubuntu machine: installs what is missing,
+# then configures, builds and tests with g++, with clang++, with g++ under ASan+UBSan, with
+# clang++ under TSan, and in Release (where the benchmarks are built, not run).
+#
+# Usage: scripts/test.sh [PRESET...]   (default: dev clang asan tsan release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh \
+  build-essential cmake git pkg-config g++ clang libclang-rt-14-dev catch2 \
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libboost-dev \
+  libbenchmark-dev libfoonathan-memory-dev nodejs npm
+
+presets=("$@")
+[ ${#presets[@]} -eq 0 ] && presets=(dev clang asan tsan release)
+
+for preset in "${presets[@]}"; do
+  echo "=== ${preset}: $(date -u +%H:%M:%S)"
+  cmake --workflow --preset "$preset"
+done
+echo "=== all presets passed: ${presets[*]}"
