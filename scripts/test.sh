@@ -9,8 +9,10 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh \
   build-essential cmake git pkg-config g++ clang libclang-rt-14-dev catch2 \
-  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libboost-dev \
-  libbenchmark-dev libfoonathan-memory-dev nodejs npm
+  nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libboost1.81-dev \
+  libbenchmark-dev libfoonathan-memory-dev
+# Node.js runs the GraphQL end-to-end tests; some machines carry a non-Debian build that bundles npm.
+command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(dev clang asan tsan release)
