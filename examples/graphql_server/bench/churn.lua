@@ -20,3 +20,17 @@ function response(status, headers, body)
     wrk.thread:set("failures", (wrk.thread:get("failures") or 0) + 1)
   end
 end
+
+-- Every thread's failure count, summed after the run (wrk runs done() in the main state).
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function done(summary, latency, requests)
+  local failures = 0
+  for _, thread in ipairs(threads) do
+    failures = failures + (thread:get("failures") or 0)
+  end
+  io.write(string.format("graphql failures: %d\n", failures))
+end

@@ -81,7 +81,7 @@ function codeOf(result) {
 before(async () => {
   ({ child: server, port } = await startServer([
     '--capacity', '5', '--policy', 'FIFO', '--max-capacity', '20000', '--threads', '2',
-    '--max-body-bytes', String(MAX_BODY), '--max-query-tokens', '2000', '--max-query-depth', '10',
+    '--max-body-bytes', String(MAX_BODY), '--max-query-tokens', '2000', '--max-query-depth', '20',
   ]));
 });
 

@@ -241,6 +241,12 @@ HttpResponse RequestHandler::handle(const HttpRequest& request) const {
     return response;
 }
 
+HttpResponse RequestHandler::transport_error(int status, std::string_view message) const {
+    auto response = error_response(status, MediaType::Json, message);
+    metrics_.count_response(status);
+    return response;
+}
+
 HttpResponse RequestHandler::route(const HttpRequest& request) const {
     const auto target = parse_target(request.target);
     if (!target) return text_response(400, "malformed request target\n");

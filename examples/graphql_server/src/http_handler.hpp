@@ -74,6 +74,11 @@ public:
     /// @brief The response to `request`. Never throws: failures become 500 responses.
     [[nodiscard]] HttpResponse handle(const HttpRequest& request) const;
 
+    /// @brief The response for a request the transport rejected before it could be handled
+    /// (413 body too large, 431 head too large, 400 malformed HTTP): a GraphQL-style error body,
+    /// counted in the metrics like every other response.
+    [[nodiscard]] HttpResponse transport_error(int status, std::string_view message) const;
+
 private:
     HttpResponse handle_graphql(const HttpRequest& request, const Target& target) const;
     HttpResponse route(const HttpRequest& request) const;

@@ -68,7 +68,7 @@ struct Worker {
 
 struct Shared {
     ServerOptions options;
-    HttpServer::Handler handler;
+    const RequestHandler& handler;
     AccessLog* access_log;
 };
 
@@ -125,6 +125,17 @@ private:
                              });
             return;
         }
+        // The body usually arrives with the head: parse what is buffered before going back to
+        // the socket, which saves a trip through the event loop per request.
+        while (!parser_->is_done() && buffer_.size() > 0) {
+            error_code put_error;
+            const auto used = parser_->put(buffer_.data(), put_error);
+            buffer_.consume(used);
+            if (put_error == http::error::need_more) break;
+            if (put_error) return on_read_error(put_error);
+            if (used == 0) break;
+        }
+        if (parser_->is_done()) return process();
         read_body();
     }
 
@@ -138,18 +149,13 @@ private:
     void on_read_error(error_code ec) {
         reading_ = false;
         if (ec == http::error::body_limit) {
-            return respond_and_close(http::status::payload_too_large,
-                                     R"({"errors":[{"message":"the request body is larger than )" +
-                                         std::to_string(shared_.options.max_body_bytes) + R"( bytes"}]})");
+            return reject(413, "the request body is larger than " + std::to_string(shared_.options.max_body_bytes) +
+                                   " bytes");
         }
-        if (ec == http::error::header_limit) {
-            return respond_and_close(http::status::request_header_fields_too_large,
-                                     R"({"errors":[{"message":"the request head is too large"}]})");
-        }
+        if (ec == http::error::header_limit) return reject(431, "the request head is too large");
         if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
             ec != http::error::end_of_stream && ec != http::error::partial_message) {
-            return respond_and_close(http::status::bad_request,
-                                     R"({"errors":[{"message":"malformed HTTP request"}]})");
+            return reject(400, "malformed HTTP request");
         }
         close();  // end of stream, timeout, reset, cancelled by shutdown
     }
@@ -165,25 +171,39 @@ private:
         request.headers.reserve(8);
         for (const auto& field : message) request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
 
-        HttpResponse result = shared_.handler(request);
+        HttpResponse result = shared_.handler.handle(request);
+        const auto bytes = result.body.size();
+        send(std::move(result), message.version(), message.keep_alive() && !worker_.stopping);
+        if (shared_.access_log != nullptr) {
+            const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - start);
+            shared_.access_log->record(remote_, request.method, request.target, static_cast<int>(response_.result_int()),
+                                       bytes, elapsed.count());
+        }
+    }
 
+    // Sends a response the transport produced itself, then closes the connection.
+    void reject(int status, const std::string& message) {
+        auto result = shared_.handler.transport_error(status, message);
+        if (shared_.access_log != nullptr && parser_) {
+            const auto& head = parser_->get();
+            shared_.access_log->record(remote_, to_std(head.method_string()), to_std(head.target()), status,
+                                       result.body.size(), 0);
+        }
+        send(std::move(result), 11, false);
+    }
+
+    void send(HttpResponse result, unsigned version, bool keep_alive) {
         response_ = {};
-        response_.version(message.version());
+        response_.version(version);
         response_.result(static_cast<unsigned>(result.status));
         response_.set(http::field::server, "objpool-graphql");
         response_.set(http::field::date, http_date());
         for (auto& [name, value] : result.headers) response_.set(name, value);
         response_.body() = std::move(result.body);
-        keep_alive_ = message.keep_alive() && !worker_.stopping;
+        keep_alive_ = keep_alive;
         response_.keep_alive(keep_alive_);
         response_.prepare_payload();
-
-        if (shared_.access_log != nullptr) {
-            const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - start);
-            shared_.access_log->record(remote_, request.method, request.target, result.status,
-                                       response_.body().size(), elapsed.count());
-        }
         write_response();
     }
 
@@ -194,25 +214,6 @@ private:
             if (!self->keep_alive_ || self->worker_.stopping) return self->linger();
             self->read_request();
         });
-    }
-
-    void respond_and_close(http::status status, std::string body) {
-        response_ = {};
-        response_.version(11);
-        response_.result(status);
-        response_.set(http::field::server, "objpool-graphql");
-        response_.set(http::field::date, http_date());
-        response_.set(http::field::content_type, "application/json; charset=utf-8");
-        response_.body() = std::move(body);
-        response_.keep_alive(false);
-        response_.prepare_payload();
-        keep_alive_ = false;
-        if (shared_.access_log != nullptr && parser_) {
-            const auto& message = parser_->get();
-            shared_.access_log->record(remote_, to_std(message.method_string()), to_std(message.target()),
-                                       static_cast<int>(status), response_.body().size(), 0);
-        }
-        write_response();
     }
 
     // Half-closes, then discards whatever the client still sends until it closes or
@@ -309,8 +310,8 @@ struct HttpServer::Impl {
     }
 };
 
-HttpServer::HttpServer(ServerOptions options, Handler handler, AccessLog* access_log)
-    : impl_(std::make_unique<Impl>(Shared{std::move(options), std::move(handler), access_log})) {}
+HttpServer::HttpServer(ServerOptions options, const RequestHandler& handler, AccessLog* access_log)
+    : impl_(std::make_unique<Impl>(Shared{std::move(options), handler, access_log})) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,12 +27,11 @@ struct ServerOptions {
 /// @brief Serves HTTP/1.1 on one listening socket with `threads` event loops.
 class HttpServer {
 public:
-    using Handler = std::function<HttpResponse(const HttpRequest&)>;
-
     /// @brief Binds and listens (so port() is known), but serves nothing until run().
+    /// @param handler answers every request; must outlive the server.
     /// @param access_log may be null; otherwise must outlive the server.
     /// @throws boost::system::system_error when the address cannot be bound.
-    HttpServer(ServerOptions options, Handler handler, AccessLog* access_log);
+    HttpServer(ServerOptions options, const RequestHandler& handler, AccessLog* access_log);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;

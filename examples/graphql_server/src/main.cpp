@@ -99,11 +99,12 @@ int main(int argc, char** argv) {
         std::unique_ptr<AccessLog> access_log;
         if (!settings.access_log.empty()) access_log = std::make_unique<AccessLog>(settings.access_log);
 
-        HttpServer server(settings.server, [&handler](const HttpRequest& request) { return handler.handle(request); },
-                          access_log.get());
+        HttpServer server(settings.server, handler, access_log.get());
         // Tests and scripts read this line to learn the port (useful with --port 0).
-        std::printf("objpool-graphql listening on http://%s:%u (%u threads)\n", settings.server.host.c_str(),
-                    static_cast<unsigned>(server.port()), settings.server.threads);
+        const bool ipv6 = settings.server.host.find(':') != std::string::npos;
+        std::printf("objpool-graphql listening on http://%s%s%s:%u (%u threads)\n", ipv6 ? "[" : "",
+                    settings.server.host.c_str(), ipv6 ? "]" : "", static_cast<unsigned>(server.port()),
+                    settings.server.threads);
         std::fflush(stdout);
         server.run();
         std::printf("objpool-graphql stopped\n");

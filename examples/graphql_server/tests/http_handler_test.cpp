@@ -238,3 +238,12 @@ TEST_CASE("handler: metrics count operations", "[handler][metrics]") {
     CHECK(text.find("objpool_graphql_requests_total{type=\"invalid\"} 1\n") != std::string::npos);
     CHECK(text.find("objpool_http_responses_total{code=\"400\"} 1\n") != std::string::npos);
 }
+
+TEST_CASE("handler: transport errors are GraphQL-style and counted", "[handler][metrics]") {
+    Fixture f;
+    const auto response = f.handler.transport_error(413, "too large");
+    CHECK(response.status == 413);
+    CHECK(response.header("Content-Type") == "application/json; charset=utf-8");
+    CHECK(body_of(response) == json::parse(R"({"errors":[{"message":"too large"}]})"));
+    CHECK(f.get("/metrics").body.find("objpool_http_responses_total{code=\"413\"} 1\n") != std::string::npos);
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Load benchmark of objpool-graphql with wrk, next to nginx serving a fixed JSON body (the HTTP
+# ceiling of this machine), all on loopback. Prints a markdown table and writes it to $OUT.
+#   scripts/bench-server.sh                  # 10 s per workload, wrk -t2 -c32
+#   DURATION=5s THREADS=2 CONNECTIONS=32 SERVER_THREADS=2 scripts/bench-server.sh
+# Needs wrk and nginx (apt-get install wrk nginx) besides the build dependencies of serve.sh.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${OBJPOOL_SERVE_BUILD_DIR:-${repo}/build-serve}"
+bench="${repo}/examples/graphql_server/bench"
+duration="${DURATION:-10s}"
+threads="${THREADS:-2}"
+connections="${CONNECTIONS:-32}"
+server_threads="${SERVER_THREADS:-$(nproc)}"
+out="${OUT:-${build_dir}/bench-server.md}"
+
+for tool in wrk nginx curl; do
+  command -v "${tool}" >/dev/null || { echo "bench-server.sh: ${tool} is needed (apt-get install ${tool})" >&2; exit 1; }
+done
+
+cmake -S "${repo}" -B "${build_dir}" -DCMAKE_BUILD_TYPE=Release -DOBJPOOL_BUILD_TESTS=OFF >/dev/null
+cmake --build "${build_dir}" --target objpool-graphql -j"$(nproc)" >/dev/null
+binary="${build_dir}/examples/graphql_server/objpool-graphql"
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  [[ -n "${server_pid}" ]] && kill "${server_pid}" 2>/dev/null || true
+  [[ -f "${work}/nginx.pid" ]] && kill "$(cat "${work}/nginx.pid")" 2>/dev/null || true
+  rm -rf "${work}"
+}
+trap cleanup EXIT
+
+free_port() {
+  local port
+  for port in $(seq 18080 18180); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
+      echo "${port}"
+      return
+    fi
+  done
+  echo "bench-server.sh: no free port in 18080-18180" >&2
+  exit 1
+}
+
+# --- nginx: a fixed JSON response, the ceiling for any HTTP server here -----------------------
+nginx_port="$(free_port)"
+cat >"${work}/nginx.conf" <<NGINX
+worker_processes ${server_threads};
+pid ${work}/nginx.pid;
+error_log ${work}/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${work}/body;
+  proxy_temp_path ${work}/proxy;
+  fastcgi_temp_path ${work}/fastcgi;
+  uwsgi_temp_path ${work}/uwsgi;
+  scgi_temp_path ${work}/scgi;
+  server {
+    listen 127.0.0.1:${nginx_port};
+    location / { default_type application/json; return 200 '{"data":{"getObject":1}}'; }
+  }
+}
+NGINX
+nginx -c "${work}/nginx.conf" -p "${work}" 2>/dev/null
+
+# --- objpool-graphql ----------------------------------------------------------------------------
+"${binary}" --host 127.0.0.1 --port 0 --threads "${server_threads}" --max-capacity 10000000 \
+  >"${work}/server.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 50); do
+  grep -q "listening on" "${work}/server.out" 2>/dev/null && break
+  sleep 0.1
+done
+server_port="$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "${work}/server.out")"
+[[ -n "${server_port}" ]] || { cat "${work}/server.out" >&2; exit 1; }
+graphql() {
+  curl -fsS "http://127.0.0.1:${server_port}/graphql" -H 'Content-Type: application/json' -d "$1" >/dev/null
+}
+graphql '{"query":"mutation { createPool(name: \"bench\", capacity: 10000000) { name } }"}'
+graphql '{"query":"mutation { createPool(name: \"churn\", capacity: 1000) { name } }"}'
+
+rows=()
+nginx_rps=""
+# run LABEL URL SCRIPT
+run() {
+  local label="$1" url="$2" script="$3" output rps p50 p99 errors non2xx failures ratio
+  wrk -t"${threads}" -c"${connections}" -d1s -s "${script}" "${url}" >/dev/null  # warm-up
+  output="$(wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency -s "${script}" "${url}")"
+  echo "${output}" >&2
+  rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"${output}")"
+  p50="$(awk '$1 == "50%" {print $2}' <<<"${output}")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"${output}")"
+  errors="$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"${output}")"
+  non2xx="$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"${output}")"
+  failures="$(awk '/^graphql failures:/ {print $3}' <<<"${output}")"
+  errors=$(( ${errors:-0} + ${non2xx:-0} + ${failures:-0} ))
+  if [[ -z "${nginx_rps}" ]]; then
+    nginx_rps="${rps}"
+  fi
+  ratio="$(awk -v a="${rps}" -v b="${nginx_rps}" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
+  rows+=("| ${label} | ${rps} | ${ratio} | ${p50} | ${p99} | ${errors} |")
+}
+
+run "nginx, fixed JSON body (ceiling)" "http://127.0.0.1:${nginx_port}/" "${bench}/get_object.lua"
+run 'objpool-graphql `mutation { getObject }` (10,000,000 pool)' \
+  "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua"
+run 'objpool-graphql get + free churn (1,000 pool)' "http://127.0.0.1:${server_port}/graphql" "${bench}/churn.lua"
+run 'objpool-graphql `{ pool { available } }`' "http://127.0.0.1:${server_port}/graphql" "${bench}/pool_query.lua"
+
+cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+{
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on ${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr);"
+  echo "wrk -t${threads} -c${connections} -d${duration} --latency on loopback, server and nginx with ${server_threads} threads/workers,"
+  echo "wrk on the same cores."
+  echo
+  echo "| workload | requests/s | vs nginx | p50 | p99 | errors |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${rows[@]}"
+} | tee "${out}"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Starts objpool-graphql from a fresh Debian 12 machine: installs the build dependencies that
+# are missing (apt-get, as root or through sudo), builds the server in Release, then runs it.
+#   scripts/serve.sh                      # http://127.0.0.1:8080/graphql
+#   scripts/serve.sh --port 9000 --capacity 100000 --policy LIFO
+# Arguments go to objpool-graphql (see --help); --host 127.0.0.1 and --port 8080 unless given.
+# OBJPOOL_SERVE_BUILD_DIR overrides the build folder (default: build-serve in the repository).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${OBJPOOL_SERVE_BUILD_DIR:-${repo}/build-serve}"
+packages=(g++ cmake make pkg-config libboost1.81-dev libcli11-dev nlohmann-json3-dev)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "${package}" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("${package}")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  if [[ "$(id -u)" -eq 0 ]]; then
+    sudo=()
+  elif command -v sudo >/dev/null; then
+    sudo=(sudo)
+  else
+    echo "serve.sh: missing packages (${missing[*]}) and no root rights or sudo to install them" >&2
+    exit 1
+  fi
+  echo "serve.sh: installing ${missing[*]}" >&2
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "${repo}" -B "${build_dir}" -DCMAKE_BUILD_TYPE=Release -DOBJPOOL_BUILD_TESTS=OFF \
+  -DOBJPOOL_BUILD_EXAMPLES=ON >&2
+cmake --build "${build_dir}" --target objpool-graphql -j"$(nproc)" >&2
+
+args=("$@")
+has_flag() {
+  local flag
+  for flag in "${args[@]}"; do
+    [[ "${flag}" == "$1" || "${flag}" == "$1="* ]] && return 0
+  done
+  return 1
+}
+has_flag --host || args=(--host 127.0.0.1 "${args[@]}")
+has_flag --port || args=(--port 8080 "${args[@]}")
+exec "${build_dir}/examples/graphql_server/objpool-graphql" "${args[@]}"
