@@ -42,10 +42,10 @@ using FieldGroups = std::vector<std::pair<std::string_view, std::vector<const Se
 void collect(const std::vector<Selection>& selections, FieldGroups& groups) {
     std::unordered_set<const FragmentDefinition*> seen;
     std::unordered_map<std::string_view, std::size_t> index;
+    // Breadth-first, so fields directly in the set come first, then those of its fragments.
     std::vector<const std::vector<Selection>*> work{&selections};
-    while (!work.empty()) {
-        const std::vector<Selection>* current = work.back();
-        work.pop_back();
+    for (std::size_t next = 0; next < work.size(); ++next) {
+        const std::vector<Selection>* current = work[next];
         for (const Selection& selection : *current) {
             if (selection.kind == Selection::Kind::Field) {
                 if (selection.field == nullptr) continue;  // unknown field: reported elsewhere

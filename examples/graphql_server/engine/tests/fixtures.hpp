@@ -128,11 +128,13 @@ type Keeper { name: String! since: Date }
 union Resident = Dog | Bird | Keeper
 enum Size { SMALL LARGE OLD @deprecated(reason: "use LARGE") }
 input Filter { name: String, minLegs: Int = 0, sizes: [Size!], nested: Filter }
+input Range { low: Int!, high: Int = 10 }
 type Query {
   animals(filter: Filter): [Animal!]!
   residents: [Resident]
   echo(value: String, number: Int, ratio: Float, flag: Boolean, id: ID, size: Size, list: [Int], filter: Filter, day: Date): String
   echoInput(filter: Filter!): String
+  echoRange(range: Range): String
   maybe: String
   strict: String!
   strictList: [String!]
