@@ -1,0 +1,266 @@
+// ConcurrentIdPool's single-threaded contract (the same as IdPool's), over every concurrent
+// policy, and what each policy promises about order.
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <objpool_catch.hpp>
+
+#include "concurrent_support.hpp"
+
+using objpool::BadFree;
+using objpool::ConcurrentIdPool;
+using objpool_concurrent_test::AllPolicies;
+using objpool_concurrent_test::throws_bad_free;
+
+namespace {
+
+template <class Pool>
+std::vector<typename Pool::id_type> drain(Pool& pool) {
+    std::vector<typename Pool::id_type> ids;
+    while (auto id = pool.get()) {
+        ids.push_back(*id);
+    }
+    return ids;
+}
+
+// Everything observable about a pool, to prove a refused free changed nothing.
+template <class Pool>
+struct Snapshot {
+    std::size_t available;
+    std::size_t allocated;
+    std::vector<bool> out;
+
+    explicit Snapshot(const Pool& pool)
+        : available(pool.available()), allocated(pool.allocated()) {
+        for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
+            out.push_back(
+                pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
+        }
+    }
+    bool operator==(const Snapshot& other) const {
+        return available == other.available && allocated == other.allocated && out == other.out;
+    }
+};
+
+// A concurrent policy of the user's own, through the nested-type route: a Locked free list
+// renamed, proving that the trait picks up Policy::ConcurrentFreeList.
+struct UserPolicy {
+    using ConcurrentFreeList = objpool::Locked<objpool::Lifo>::ConcurrentFreeList;
+};
+
+}  // namespace
+
+static_assert(objpool::is_concurrent_policy_v<objpool::Fifo>);
+static_assert(objpool::is_concurrent_policy_v<objpool::Lifo>);
+static_assert(objpool::is_concurrent_policy_v<objpool::Bitmap>);
+static_assert(objpool::is_concurrent_policy_v<objpool::Locked<objpool::Bitmap>>);
+static_assert(objpool::is_concurrent_policy_v<UserPolicy>);
+static_assert(!objpool::is_concurrent_policy_v<int>);
+static_assert(std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList,
+                             objpool::concurrent::LifoFreeList>);
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool hands out exactly first .. first+n-1 and each once",
+                        "[concurrent][contract]", AllPolicies) {
+    for (const std::size_t count :
+         {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{65},
+          std::size_t{1000}, std::size_t{4097}}) {
+        for (const std::uint32_t first : {1U, 4000000000U}) {
+            CAPTURE(count, first);
+            ConcurrentIdPool<TestType> pool(count, first);
+            CHECK(pool.capacity() == count);
+            CHECK(pool.available() == count);
+            CHECK(pool.allocated() == 0);
+            CHECK(pool.first() == first);
+
+            const auto ids = drain(pool);
+            REQUIRE(ids.size() == count);
+            for (std::size_t i = 0; i < count; ++i) {
+                CHECK(ids[i] == first + i);  // ascending before anything is freed
+                CHECK(pool.is_allocated(ids[i]));
+            }
+            CHECK_FALSE(pool.get().has_value());
+            CHECK(pool.available() == 0);
+            CHECK(pool.allocated() == count);
+
+            for (const auto id : ids) {
+                pool.free(id);
+            }
+            CHECK(pool.available() == count);
+            CHECK(drain(pool).size() == count);  // every id comes back
+        }
+    }
+}
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool refuses bad frees and leaves the pool unchanged",
+                        "[concurrent][contract]", AllPolicies) {
+    ConcurrentIdPool<TestType, std::int64_t> pool(6, -2);
+    const auto a = pool.get();
+    const auto b = pool.get();
+    REQUIRE((a && b));
+    pool.free(*a);
+    const Snapshot<decltype(pool)> before(pool);
+
+    BadFree::Reason reason{};
+    CHECK(throws_bad_free([&] { pool.free(*a); }, &reason));  // double free
+    CHECK(reason == BadFree::Reason::not_allocated);
+    CHECK(throws_bad_free([&] { pool.free(3); }, &reason));  // in range, never handed out
+    CHECK(reason == BadFree::Reason::not_allocated);
+    CHECK(throws_bad_free([&] { pool.free(4); }, &reason));  // one past the end
+    CHECK(reason == BadFree::Reason::out_of_range);
+    CHECK(throws_bad_free([&] { pool.free(-3); }, &reason));  // one below first
+    CHECK(reason == BadFree::Reason::out_of_range);
+    CHECK(throws_bad_free([&] { pool.free(std::numeric_limits<std::int64_t>::min()); }));
+    CHECK(Snapshot<decltype(pool)>(pool) == before);
+
+    CHECK_FALSE(pool.try_free(*a));
+    CHECK_FALSE(pool.try_free(100));
+    CHECK(Snapshot<decltype(pool)>(pool) == before);
+    CHECK(pool.try_free(*b));
+    CHECK_FALSE(pool.is_allocated(*b));
+    CHECK(pool.available() == 6);
+    CHECK_FALSE(pool.is_allocated(-3));
+    CHECK_FALSE(pool.is_allocated(4));
+}
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool's BadFree message names the id and the range",
+                        "[concurrent][contract]", AllPolicies) {
+    ConcurrentIdPool<TestType> pool(3, 10);
+    try {
+        pool.free(13);
+        FAIL("no BadFree");
+    } catch (const BadFree& error) {
+        CHECK(std::string(error.what()) == "objpool: cannot free id 13: out of range [10, 12]");
+    }
+    try {
+        pool.free(11);
+        FAIL("no BadFree");
+    } catch (const BadFree& error) {
+        CHECK(std::string(error.what()) == "objpool: cannot free id 11: not allocated");
+    }
+    ConcurrentIdPool<TestType> empty(0);
+    try {
+        empty.free(1);
+        FAIL("no BadFree");
+    } catch (const BadFree& error) {
+        CHECK(std::string(error.what()) ==
+              "objpool: cannot free id 1: out of range (the pool is empty)");
+    }
+}
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool rejects capacities its ids cannot hold",
+                        "[concurrent][contract]", AllPolicies) {
+    CHECK_THROWS_AS((ConcurrentIdPool<TestType, std::uint8_t>(257, 0)), std::length_error);
+    CHECK_THROWS_AS((ConcurrentIdPool<TestType, std::uint8_t>(2, 255)), std::length_error);
+    CHECK_THROWS_AS(ConcurrentIdPool<TestType>(objpool::max_capacity + 1), std::length_error);
+    ConcurrentIdPool<TestType, std::uint8_t> full(256, 0);
+    CHECK(drain(full).size() == 256);
+    ConcurrentIdPool<TestType, std::int8_t> signed_pool(256, -128);
+    const auto ids = drain(signed_pool);
+    REQUIRE(ids.size() == 256);
+    CHECK(ids.front() == -128);
+    CHECK(ids.back() == 127);
+}
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool creation does no per-id work",
+                        "[concurrent][contract]", AllPolicies) {
+    // 10^7 ids: zero pages cost nothing until used, so only the ids handed out are touched.
+    ConcurrentIdPool<TestType> pool(10'000'000);
+    CHECK(pool.get() == std::optional<std::uint32_t>{1});
+    CHECK(pool.get() == std::optional<std::uint32_t>{2});
+    pool.free(1);
+    CHECK(pool.available() == 10'000'000 - 1);
+}
+
+TEST_CASE("ConcurrentIdPool<Lifo> hands out the most recently freed id first",
+          "[concurrent][lifo]") {
+    ConcurrentIdPool<objpool::Lifo> pool(5);
+    for (int i = 0; i < 4; ++i) {
+        static_cast<void>(pool.get());
+    }
+    pool.free(2);
+    pool.free(4);
+    pool.free(1);
+    CHECK(pool.get() == std::optional<std::uint32_t>{1});
+    CHECK(pool.get() == std::optional<std::uint32_t>{4});
+    CHECK(pool.get() == std::optional<std::uint32_t>{2});
+    CHECK(pool.get() == std::optional<std::uint32_t>{5});  // then the never-used one
+    CHECK_FALSE(pool.get());
+}
+
+TEST_CASE("ConcurrentIdPool<Fifo> hands out never-used ids first, then the longest freed",
+          "[concurrent][fifo]") {
+    ConcurrentIdPool<objpool::Fifo> pool(5);
+    for (int i = 0; i < 3; ++i) {
+        static_cast<void>(pool.get());
+    }
+    pool.free(2);
+    pool.free(3);
+    pool.free(1);
+    CHECK(pool.get() == std::optional<std::uint32_t>{4});
+    CHECK(pool.get() == std::optional<std::uint32_t>{5});
+    CHECK(pool.get() == std::optional<std::uint32_t>{2});
+    CHECK(pool.get() == std::optional<std::uint32_t>{3});
+    pool.free(3);
+    CHECK(pool.get() == std::optional<std::uint32_t>{1});
+    CHECK(pool.get() == std::optional<std::uint32_t>{3});
+    CHECK_FALSE(pool.get());
+}
+
+TEST_CASE("ConcurrentIdPool<Fifo> keeps its order over many laps of a non-power-of-two ring",
+          "[concurrent][fifo]") {
+    ConcurrentIdPool<objpool::Fifo> pool(5);  // a ring of 8 cells
+    std::vector<std::uint32_t> queue;
+    for (int i = 0; i < 5; ++i) {
+        queue.push_back(*pool.get());
+    }
+    for (int round = 0; round < 1000; ++round) {
+        // free the oldest two ids, take two: they come back in freeing order
+        pool.free(queue[0]);
+        pool.free(queue[1]);
+        const auto first = pool.get();
+        const auto second = pool.get();
+        REQUIRE(first == std::optional<std::uint32_t>{queue[0]});
+        REQUIRE(second == std::optional<std::uint32_t>{queue[1]});
+        queue.erase(queue.begin(), queue.begin() + 2);
+        queue.push_back(*first);
+        queue.push_back(*second);
+    }
+    CHECK_FALSE(pool.get());
+}
+
+TEMPLATE_TEST_CASE("ConcurrentIdPool<Bitmap> hands out the lowest free id when quiescent",
+                   "[concurrent][bitmap]", objpool::Bitmap, objpool::Locked<objpool::Bitmap>) {
+    for (const std::size_t count : {std::size_t{100}, std::size_t{5000}, std::size_t{300'000}}) {
+        CAPTURE(count);
+        ConcurrentIdPool<TestType> pool(count);
+        objpool_concurrent_test::Random random(count);
+        std::set<std::uint32_t> free_ids;
+        for (std::size_t i = 0; i < count; ++i) {
+            REQUIRE(pool.get().has_value());
+        }
+        for (int step = 0; step < 20'000; ++step) {
+            const auto id = static_cast<std::uint32_t>(1 + random.below(count));
+            if (free_ids.count(id) == 0) {
+                pool.free(id);
+                free_ids.insert(id);
+            } else {
+                REQUIRE(pool.get() == std::optional<std::uint32_t>{*free_ids.begin()});
+                free_ids.erase(free_ids.begin());
+            }
+        }
+    }
+}
+
+TEST_CASE("ConcurrentIdPool takes a user's concurrent policy", "[concurrent][contract]") {
+    ConcurrentIdPool<UserPolicy> pool(3);
+    CHECK(drain(pool) == std::vector<std::uint32_t>{1, 2, 3});
+    pool.free(2);
+    CHECK(pool.get() == std::optional<std::uint32_t>{2});
+}
