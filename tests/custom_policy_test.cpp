@@ -60,7 +60,7 @@ TEST_CASE("A user policy decides the order and the pools do the rest", "[policy]
     pool.free(a);
     pool.free(b);
     int* again = pool.acquire();
-    CHECK(again == b);  // the user's stack: last freed first
+    CHECK(again == b);                                // the user's stack: last freed first
     CHECK_THROWS_AS(pool.free(a), objpool::BadFree);  // the pools' checks come for free
     pool.free(again);
     CHECK(pool.bookkeeping_bytes() > 0);

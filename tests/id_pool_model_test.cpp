@@ -2,13 +2,13 @@
 // against a model that predicts exactly which id each policy hands out next.
 #include <algorithm>
 #include <cstddef>
-#include <iterator>
-#include <type_traits>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <set>
+#include <type_traits>
 #include <vector>
 
 #include <objpool_catch.hpp>
@@ -58,8 +58,8 @@ public:
 
 private:
     static constexpr bool is_fifo = std::is_same_v<Policy, objpool::Fifo>;
-    static constexpr bool is_lifo = std::is_same_v<Policy, objpool::Lifo> ||
-                                    std::is_same_v<Policy, objpool_test::VectorStack>;
+    static constexpr bool is_lifo =
+        std::is_same_v<Policy, objpool::Lifo> || std::is_same_v<Policy, objpool_test::VectorStack>;
 
     std::uint32_t count_;
     std::uint32_t fresh_ = 1;

@@ -34,10 +34,10 @@ struct Snapshot {
     std::size_t allocated;
     std::vector<bool> out;
 
-    explicit Snapshot(const Pool& pool)
-        : available(pool.available()), allocated(pool.allocated()) {
+    explicit Snapshot(const Pool& pool) : available(pool.available()), allocated(pool.allocated()) {
         for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
-            out.push_back(pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
+            out.push_back(
+                pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
         }
     }
     bool operator==(const Snapshot& other) const {
@@ -49,7 +49,8 @@ struct Snapshot {
 
 TEMPLATE_LIST_TEST_CASE("IdPool hands out exactly first .. first+n-1 and each once", "[id_pool]",
                         AllPolicies) {
-    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+    for (const std::size_t count :
+         {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
         for (const std::uint32_t first : {1U, 4000000000U}) {
             CAPTURE(count, first);
             IdPool<TestType> pool(count, first);
@@ -173,8 +174,7 @@ TEMPLATE_LIST_TEST_CASE("is_allocated is false outside the range", "[id_pool]", 
     CHECK_FALSE(pool.is_allocated(0));
 }
 
-TEMPLATE_LIST_TEST_CASE("IdPool refuses ranges that do not fit", "[id_pool][errors]",
-                        AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("IdPool refuses ranges that do not fit", "[id_pool][errors]", AllPolicies) {
     CHECK_THROWS_AS((IdPool<TestType, std::uint8_t>(256, 1)), std::length_error);
     CHECK_THROWS_AS((IdPool<TestType, std::uint8_t>(2, 255)), std::length_error);
     CHECK_THROWS_AS((IdPool<TestType, std::int8_t>(200, 0)), std::length_error);
@@ -254,8 +254,8 @@ TEST_CASE("Bitmap finds the lowest free id across every level", "[id_pool][bitma
     CHECK_FALSE(pool.get().has_value());
 }
 
-TEMPLATE_LIST_TEST_CASE("A pool of 10 million ids is created without per-id work", "[id_pool][memory]",
-                        AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("A pool of 10 million ids is created without per-id work",
+                        "[id_pool][memory]", AllPolicies) {
     if constexpr (!std::is_same_v<TestType, objpool_test::VectorStack>) {
         const std::size_t count = 10'000'000;
         const std::size_t before = objpool_test::resident_bytes();

@@ -80,8 +80,8 @@ TEMPLATE_LIST_TEST_CASE("A throwing constructor leaves the pool unchanged",
     CHECK(log.events == std::vector<std::string>{"+first", "+second"});
 }
 
-TEMPLATE_LIST_TEST_CASE("A throwing factory leaves the pool unchanged", "[object_pool][reuse][errors]",
-                        AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("A throwing factory leaves the pool unchanged",
+                        "[object_pool][reuse][errors]", AllPolicies) {
     int calls = 0;
     ObjectPool<int, TestType> pool(2, [&calls](std::size_t id) {
         if (++calls == 2) {
@@ -98,14 +98,16 @@ TEMPLATE_LIST_TEST_CASE("A throwing factory leaves the pool unchanged", "[object
     CHECK(calls == 3);
 }
 
-TEMPLATE_LIST_TEST_CASE("A throwing reset hook leaves the object out", "[object_pool][reuse][errors]",
-                        AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("A throwing reset hook leaves the object out",
+                        "[object_pool][reuse][errors]", AllPolicies) {
     bool fail = true;
-    ObjectPool<int, TestType> pool(2, [](std::size_t) { return 0; }, [&fail](int&) {
-        if (fail) {
-            throw std::runtime_error("reset failed");
-        }
-    });
+    ObjectPool<int, TestType> pool(
+        2, [](std::size_t) { return 0; },
+        [&fail](int&) {
+            if (fail) {
+                throw std::runtime_error("reset failed");
+            }
+        });
     int* object = pool.acquire();
     CHECK_THROWS_AS(pool.free(object), std::runtime_error);
     CHECK(pool.is_allocated(1));
@@ -123,7 +125,9 @@ TEMPLATE_LIST_TEST_CASE("A throwing reset hook leaves the object out", "[object_
 #ifndef NDEBUG
 namespace {
 std::vector<std::string>* reported = nullptr;
-void record(const char* message) noexcept { reported->emplace_back(message); }
+void record(const char* message) noexcept {
+    reported->emplace_back(message);
+}
 }  // namespace
 
 TEMPLATE_LIST_TEST_CASE("Destroying a pool with objects out reports it and destroys them",
@@ -140,7 +144,8 @@ TEMPLATE_LIST_TEST_CASE("Destroying a pool with objects out reports it and destr
         pool.free(pool.acquire("z"));
     }
     objpool::set_error_handler(previous);
-    CHECK(messages == std::vector<std::string>{"objpool: ObjectPool destroyed while 2 objects are out"});
+    CHECK(messages ==
+          std::vector<std::string>{"objpool: ObjectPool destroyed while 2 objects are out"});
     CHECK(log.events == std::vector<std::string>{"+x", "+y", "+z", "-z", "-x", "-y"});
 }
 #endif

@@ -55,7 +55,7 @@ TEMPLATE_LIST_TEST_CASE("ObjectPool constructs each object the first time it is 
     Tracked::counts = &counts;
     {
         ObjectPool<Tracked, TestType> pool(3);  // all used, so Fifo reuses too
-        CHECK(counts.constructed == 0);  // creating the pool builds nothing
+        CHECK(counts.constructed == 0);         // creating the pool builds nothing
         CHECK(pool.high_water_mark() == 0);
         {
             auto first = pool.get();
@@ -95,8 +95,8 @@ TEMPLATE_LIST_TEST_CASE("Objects keep their state and address across reuse", "[o
     CHECK(lease.id() == 1);
 }
 
-TEMPLATE_LIST_TEST_CASE("Leases are move-only and give their object back once", "[object_pool][lease]",
-                        AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("Leases are move-only and give their object back once",
+                        "[object_pool][lease]", AllPolicies) {
     using Pool = ObjectPool<int, TestType>;
     using Lease = typename Pool::lease_type;
     STATIC_REQUIRE_FALSE(std::is_copy_constructible_v<Lease>);
@@ -127,8 +127,8 @@ TEMPLATE_LIST_TEST_CASE("Leases are move-only and give their object back once", 
     CHECK(empty.id() == a_id);
 }
 
-TEMPLATE_LIST_TEST_CASE("An exhausted pool gives an empty lease and a null pointer", "[object_pool]",
-                        AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("An exhausted pool gives an empty lease and a null pointer",
+                        "[object_pool]", AllPolicies) {
     ObjectPool<int, TestType> pool(2);
     auto a = pool.get();
     int* b = pool.acquire();
@@ -142,7 +142,8 @@ TEMPLATE_LIST_TEST_CASE("An exhausted pool gives an empty lease and a null point
     pool.free(b);
 }
 
-TEMPLATE_LIST_TEST_CASE("free(lease) gives the object back early", "[object_pool][lease]", AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("free(lease) gives the object back early", "[object_pool][lease]",
+                        AllPolicies) {
     ObjectPool<int, TestType> pool(3);
     auto lease = pool.get();
     const std::size_t id = lease.id();
@@ -181,7 +182,7 @@ TEMPLATE_LIST_TEST_CASE("Ids and objects map to each other in O(1)", "[object_po
     CHECK(pool.find(0) == nullptr);
     CHECK(pool.find(5) == nullptr);
     pool.free(objects[2]);
-    CHECK(pool.find(3) == nullptr);  // not out
+    CHECK(pool.find(3) == nullptr);      // not out
     CHECK(pool.id_of(objects[2]) == 3);  // still the slot's id
     const auto& const_pool = pool;
     CHECK(const_pool.find(1) == objects[0]);

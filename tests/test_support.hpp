@@ -17,7 +17,9 @@ namespace objpool_test {
 struct VectorStack {
     class FreeList {
     public:
-        explicit FreeList(std::size_t capacity) : out_(capacity, false) { freed_.reserve(capacity); }
+        explicit FreeList(std::size_t capacity) : out_(capacity, false) {
+            freed_.reserve(capacity);
+        }
 
         std::size_t acquire() noexcept {
             std::size_t slot;

@@ -60,8 +60,8 @@ inline ErrorHandler set_error_handler(ErrorHandler handler) noexcept {
 /// handler. Define it before including objpool to route failures elsewhere (tests make it throw).
 #define OBJPOOL_ASSERT(condition, message) static_cast<void>(0)
 #else
-#define OBJPOOL_ASSERT(condition, message)                                                    \
-    ((condition) ? static_cast<void>(0)                                                       \
+#define OBJPOOL_ASSERT(condition, message) \
+    ((condition) ? static_cast<void>(0)    \
                  : ::objpool::detail::report_error("objpool: assertion failed: " message))
 #endif
 #endif

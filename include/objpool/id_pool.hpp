@@ -111,8 +111,8 @@ private:
 
     static std::size_t checked_count(std::size_t count, Id first) {
         detail::checked_capacity(count);
-        const auto room = static_cast<Unsigned>(static_cast<Unsigned>(std::numeric_limits<Id>::max()) -
-                                                static_cast<Unsigned>(first));
+        const auto room = static_cast<Unsigned>(
+            static_cast<Unsigned>(std::numeric_limits<Id>::max()) - static_cast<Unsigned>(first));
         if (count != 0 && count - 1 > room) {
             detail::raise<std::length_error>("objpool: " + std::to_string(count) + " ids from " +
                                              std::to_string(first) + " do not fit in the id type");

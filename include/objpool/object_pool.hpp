@@ -216,15 +216,23 @@ public:
     }
 
     /// @brief The number of objects the pool can hold.
-    [[nodiscard]] std::size_t capacity() const noexcept { return slots_.capacity(); }
+    [[nodiscard]] std::size_t capacity() const noexcept {
+        return slots_.capacity();
+    }
     /// @brief The number of objects get() can still hand out.
-    [[nodiscard]] std::size_t available() const noexcept { return slots_.available(); }
+    [[nodiscard]] std::size_t available() const noexcept {
+        return slots_.available();
+    }
     /// @brief The number of objects out.
-    [[nodiscard]] std::size_t allocated() const noexcept { return capacity() - available(); }
+    [[nodiscard]] std::size_t allocated() const noexcept {
+        return capacity() - available();
+    }
     /// @brief The number of distinct slots ever handed out: the memory the pool has touched.
     /// With Reuse, also the number of objects constructed. For Lifo and Bitmap it equals the
     /// most objects ever out at once; Fifo visits every slot before reusing any.
-    [[nodiscard]] std::size_t high_water_mark() const noexcept { return used_; }
+    [[nodiscard]] std::size_t high_water_mark() const noexcept {
+        return used_;
+    }
     /// @brief Heap bytes of bookkeeping (the policy's free list), the objects aside.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
         return slots_.bookkeeping_bytes();
@@ -283,19 +291,21 @@ private:
     // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
     void give_back_leased(T* object) noexcept {
         if (!give_back(objects_.slot_of(object, capacity()), object)) {
-            detail::report_error("objpool: a lease's object was freed through free(T*) before the lease");
+            detail::report_error(
+                "objpool: a lease's object was freed through free(T*) before the lease");
         }
     }
 
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {
         char address[2 + 2 * sizeof(void*) + 1];
-        std::snprintf(address, sizeof address, "0x%" PRIxPTR, reinterpret_cast<std::uintptr_t>(object));
-        detail::raise<BadFree>(
-            reason, reason == BadFree::Reason::out_of_range
-                        ? std::string("objpool: cannot free object at ") + address +
-                              ": not an object of this pool"
-                        : "objpool: cannot free object id " + std::to_string(id_of(object)) +
-                              " at " + address + ": not allocated");
+        std::snprintf(address, sizeof address, "0x%" PRIxPTR,
+                      reinterpret_cast<std::uintptr_t>(object));
+        detail::raise<BadFree>(reason, reason == BadFree::Reason::out_of_range
+                                           ? std::string("objpool: cannot free object at ") +
+                                                 address + ": not an object of this pool"
+                                           : "objpool: cannot free object id " +
+                                                 std::to_string(id_of(object)) + " at " + address +
+                                                 ": not allocated");
     }
 
     FreeList slots_;

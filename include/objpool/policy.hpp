@@ -11,12 +11,13 @@
 /// | expression | returns | meaning |
 /// |---|---|---|
 /// | `L(capacity)` | | every slot free; should do no per-slot work |
-/// | `list.acquire()` | `std::size_t` | marks a free slot allocated and returns it; returns `clist.capacity()` when none is free. `noexcept` |
-/// | `list.release(slot)` | `bool` | if `slot` is allocated, frees it and returns true; otherwise returns false and changes nothing. `noexcept`. Precondition: `slot < capacity()` |
-/// | `clist.is_allocated(slot)` | `bool` | whether `slot` is out. `noexcept`. Precondition: `slot < capacity()` |
-/// | `clist.capacity()` | `std::size_t` | the number of slots |
-/// | `clist.available()` | `std::size_t` | the number of free slots |
-/// | `clist.bookkeeping_bytes()` | `std::size_t` | heap bytes the list uses |
+/// | `list.acquire()` | `std::size_t` | marks a free slot allocated and returns it; returns
+/// `clist.capacity()` when none is free. `noexcept` | | `list.release(slot)` | `bool` | if `slot`
+/// is allocated, frees it and returns true; otherwise returns false and changes nothing.
+/// `noexcept`. Precondition: `slot < capacity()` | | `clist.is_allocated(slot)` | `bool` | whether
+/// `slot` is out. `noexcept`. Precondition: `slot < capacity()` | | `clist.capacity()` |
+/// `std::size_t` | the number of slots | | `clist.available()` | `std::size_t` | the number of free
+/// slots | | `clist.bookkeeping_bytes()` | `std::size_t` | heap bytes the list uses |
 ///
 /// One ordering rule: a slot that has never been handed out is handed out only after every
 /// lower-numbered slot has been (the lowest never-used slot comes first). ObjectPool relies on
@@ -44,28 +45,30 @@ template <class List, class = void>
 struct has_acquire : std::false_type {};
 template <class List>
 struct has_acquire<List, std::void_t<decltype(std::declval<List&>().acquire())>>
-    : std::bool_constant<std::is_same_v<decltype(std::declval<List&>().acquire()), std::size_t> &&
-                         noexcept(std::declval<List&>().acquire())> {};
+    : std::bool_constant<std::is_same_v<decltype(std::declval<List&>().acquire()),
+                                        std::size_t>&& noexcept(std::declval<List&>().acquire())> {
+};
 
 template <class List, class = void>
 struct has_release : std::false_type {};
 template <class List>
 struct has_release<List, std::void_t<decltype(std::declval<List&>().release(std::size_t{}))>>
     : std::bool_constant<
-          std::is_same_v<decltype(std::declval<List&>().release(std::size_t{})), bool> &&
-          noexcept(std::declval<List&>().release(std::size_t{}))> {};
+          std::is_same_v<decltype(std::declval<List&>().release(std::size_t{})), bool>&& noexcept(
+              std::declval<List&>().release(std::size_t{}))> {};
 
 template <class List, class = void>
 struct has_queries : std::false_type {};
 template <class List>
-struct has_queries<
-    List, std::void_t<decltype(std::declval<const List&>().is_allocated(std::size_t{})),
-                      decltype(std::declval<const List&>().capacity()),
-                      decltype(std::declval<const List&>().available()),
-                      decltype(std::declval<const List&>().bookkeeping_bytes())>>
+struct has_queries<List,
+                   std::void_t<decltype(std::declval<const List&>().is_allocated(std::size_t{})),
+                               decltype(std::declval<const List&>().capacity()),
+                               decltype(std::declval<const List&>().available()),
+                               decltype(std::declval<const List&>().bookkeeping_bytes())>>
     : std::bool_constant<
-          std::is_same_v<decltype(std::declval<const List&>().is_allocated(std::size_t{})), bool> &&
-          noexcept(std::declval<const List&>().is_allocated(std::size_t{})) &&
+          std::is_same_v<decltype(std::declval<const List&>().is_allocated(std::size_t{})),
+                         bool>&& noexcept(std::declval<const List&>()
+                                              .is_allocated(std::size_t{})) &&
           std::is_convertible_v<decltype(std::declval<const List&>().capacity()), std::size_t> &&
           std::is_convertible_v<decltype(std::declval<const List&>().available()), std::size_t> &&
           std::is_convertible_v<decltype(std::declval<const List&>().bookkeeping_bytes()),
@@ -109,10 +112,9 @@ constexpr bool check_policy() {
 
 /// @brief True when `Policy` meets the policy interface documented in objpool/policy.hpp.
 template <class Policy>
-inline constexpr bool is_policy_v = detail::free_list_checks<Policy>::constructible &&
-                                    detail::free_list_checks<Policy>::acquire &&
-                                    detail::free_list_checks<Policy>::release &&
-                                    detail::free_list_checks<Policy>::queries;
+inline constexpr bool is_policy_v =
+    detail::free_list_checks<Policy>::constructible&& detail::free_list_checks<Policy>::acquire&&
+        detail::free_list_checks<Policy>::release&& detail::free_list_checks<Policy>::queries;
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// @brief C++20 concept form of objpool::is_policy_v, for constraining user code.

@@ -1,5 +1,6 @@
 /// @file
-/// @brief Zero-initialised arrays of atomically accessed integers, created without per-element work.
+/// @brief Zero-initialised arrays of atomically accessed integers, created without per-element
+/// work.
 #pragma once
 
 #include <atomic>
@@ -66,12 +67,18 @@ public:
     }
 
     /// @brief Plain (non-atomic) write, for constructors that run before the array is shared.
-    void initialise(std::size_t index, T value) noexcept { values_[index] = value; }
+    void initialise(std::size_t index, T value) noexcept {
+        values_[index] = value;
+    }
 
     /// @brief The number of elements.
-    [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept {
+        return values_.size();
+    }
     /// @brief Heap bytes used.
-    [[nodiscard]] std::size_t bytes() const noexcept { return values_.bytes(); }
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return values_.bytes();
+    }
 
 private:
     // mutable: atomic access from const members (loads) needs a non-const object.

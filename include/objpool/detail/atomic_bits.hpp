@@ -38,8 +38,7 @@ public:
     /// @brief Clears bit `bit`; returns whether it was set. Of several threads clearing the same
     /// set bit at once exactly one gets true: the read-modify-write is indivisible.
     bool test_and_clear(std::size_t bit) noexcept {
-        return (words_[bit / 64].fetch_and(~mask(bit), std::memory_order_acq_rel) & mask(bit)) !=
-               0;
+        return (words_[bit / 64].fetch_and(~mask(bit), std::memory_order_acq_rel) & mask(bit)) != 0;
     }
 
     /// @brief Heap bytes used.

@@ -15,8 +15,8 @@ class SlotStorage {
 public:
     explicit SlotStorage(std::size_t capacity)
         : data_(capacity == 0 ? nullptr
-                              : static_cast<T*>(::operator new(capacity * sizeof(T),
-                                                               std::align_val_t{alignof(T)}))),
+                              : static_cast<T*>(::operator new (capacity * sizeof(T),
+                                                                std::align_val_t{alignof(T)}))),
           bytes_(capacity * sizeof(T)) {}
 
     SlotStorage(const SlotStorage&) = delete;
@@ -24,7 +24,7 @@ public:
 
     ~SlotStorage() {
         if (data_ != nullptr) {
-            ::operator delete(data_, std::align_val_t{alignof(T)});
+            ::operator delete (data_, std::align_val_t{alignof(T)});
         }
     }
 
@@ -33,8 +33,8 @@ public:
 
     /// The slot `object` lives in, or `none` when it is not the address of one of the slots.
     [[nodiscard]] std::size_t slot_of(const T* object, std::size_t none) const noexcept {
-        const auto offset = reinterpret_cast<std::uintptr_t>(object) -
-                            reinterpret_cast<std::uintptr_t>(data_);
+        const auto offset =
+            reinterpret_cast<std::uintptr_t>(object) - reinterpret_cast<std::uintptr_t>(data_);
         if (offset >= bytes_ || offset % sizeof(T) != 0) {
             return none;
         }

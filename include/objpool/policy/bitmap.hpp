@@ -14,10 +14,13 @@ namespace objpool {
 ///
 /// Data structure: a hierarchy of 64-bit words. Level 0 holds one bit a slot, set while the
 /// slot is out; each bit of level k+1 is set while the whole word below it at level k is
-/// full. The top level is one word. `get` walks down from the top taking the lowest clear bit
-/// of each word (count-trailing-zeros of the complement), then sets the slot's bit and, only
-/// where a word becomes full, its parent's bit; `free` clears bits upward while words stop
-/// being full. The depth is fixed at construction (at most 6 levels for 2^32 slots).
+/// full. The top level is one word. `get` takes the lowest clear bit (count-trailing-zeros of
+/// the complement) of the lowest leaf word that is not full: a remembered lower bound on it
+/// (every leaf word below is full; `free` lowers it) usually is that word, and only when it
+/// has filled up does `get` walk down from the top taking the lowest clear bit of each word.
+/// It then sets the slot's bit and, only where a word becomes full, its parent's bit; `free`
+/// clears bits upward while words stop being full. The depth is fixed at construction (at
+/// most 6 levels for 2^32 slots).
 ///
 /// ```
 ///  level 2 (top)         [ 0 1 0 ... ]          bit j set: word j of level 1 is full
@@ -37,7 +40,8 @@ struct Bitmap {
     class FreeList {
     public:
         /// @brief All `capacity` slots free. O(depth): only each level's last word is written.
-        explicit FreeList(std::size_t capacity) : words_(word_count(capacity)), capacity_(capacity) {
+        explicit FreeList(std::size_t capacity)
+            : words_(word_count(capacity)), capacity_(capacity) {
             std::size_t entries = capacity;
             std::size_t offset = 0;
             while (entries > 0 && (depth_ == 0 || entries > 1)) {
@@ -57,41 +61,40 @@ struct Bitmap {
             if (allocated_ == capacity_) {
                 return capacity_;
             }
-            std::size_t slot = 0;
-            for (std::size_t level = depth_; level-- > 0;) {
-                slot = slot * 64 + detail::lowest_set_bit(~words_[offset_[level] + slot]);
-            }
-            std::size_t position = slot;
-            for (std::size_t level = 0; level < depth_; ++level) {
-                std::uint64_t& word = words_[offset_[level] + position / 64];
-                word |= std::uint64_t{1} << (position % 64);
-                if (word != ~std::uint64_t{0}) {
-                    break;
-                }
-                position /= 64;
-            }
             ++allocated_;
-            return slot;
+            // The depth is fixed at construction: dispatch once to code unrolled for it.
+            switch (depth_) {
+                case 1:
+                    return take<1>();
+                case 2:
+                    return take<2>();
+                case 3:
+                    return take<3>();
+                case 4:
+                    return take<4>();
+                case 5:
+                    return take<5>();
+                default:
+                    return take<6>();
+            }
         }
 
         /// @brief Clears `slot`'s bit if it is out; false (and nothing changes) otherwise.
         bool release(std::size_t slot) noexcept {
-            std::uint64_t& leaf = words_[offset_[0] + slot / 64];
-            const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
-            if ((leaf & bit) == 0) {
-                return false;
+            switch (depth_) {
+                case 1:
+                    return give_back<1>(slot);
+                case 2:
+                    return give_back<2>(slot);
+                case 3:
+                    return give_back<3>(slot);
+                case 4:
+                    return give_back<4>(slot);
+                case 5:
+                    return give_back<5>(slot);
+                default:
+                    return give_back<6>(slot);
             }
-            bool was_full = leaf == ~std::uint64_t{0};
-            leaf &= ~bit;
-            std::size_t position = slot / 64;
-            for (std::size_t level = 1; was_full && level < depth_; ++level) {
-                std::uint64_t& word = words_[offset_[level] + position / 64];
-                was_full = word == ~std::uint64_t{0};
-                word &= ~(std::uint64_t{1} << (position % 64));
-                position /= 64;
-            }
-            --allocated_;
-            return true;
         }
 
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
@@ -103,6 +106,62 @@ struct Bitmap {
 
     private:
         static constexpr std::size_t max_depth = 6;  // 64^6 > 2^32 slots
+
+        static constexpr std::uint64_t full = ~std::uint64_t{0};
+
+        // acquire() for a tree of Depth levels, with a slot free.
+        template <std::size_t Depth>
+        std::size_t take() noexcept {
+            // Every leaf word below lowest_ is full, so when lowest_'s word has a clear bit it
+            // holds the lowest free slot; only otherwise walk down from the top.
+            std::size_t leaf = lowest_;
+            if (words_[leaf] == full) {
+                leaf = 0;
+                for (std::size_t level = Depth; level-- > 1;) {
+                    leaf = leaf * 64 + detail::lowest_set_bit(~words_[offset_[level] + leaf]);
+                }
+                lowest_ = leaf;
+            }
+            std::uint64_t& word = words_[leaf];
+            const std::size_t slot = leaf * 64 + detail::lowest_set_bit(~word);
+            word |= std::uint64_t{1} << (slot % 64);
+            // Without branches (whether a word fills up is unpredictable under random use): a
+            // parent bit is set exactly when the word below has just become full.
+            std::uint64_t became_full = word == full ? 1U : 0U;
+            std::size_t position = leaf;
+            for (std::size_t level = 1; level < Depth; ++level) {
+                std::uint64_t& parent = words_[offset_[level] + position / 64];
+                parent |= became_full << (position % 64);
+                became_full &= parent == full ? 1U : 0U;
+                position /= 64;
+            }
+            return slot;
+        }
+
+        // release() for a tree of Depth levels.
+        template <std::size_t Depth>
+        bool give_back(std::size_t slot) noexcept {
+            std::uint64_t& leaf = words_[slot / 64];
+            const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+            if ((leaf & bit) == 0) {
+                return false;
+            }
+            // Without branches, as in take(): a parent bit is cleared exactly when the word
+            // below was full.
+            std::uint64_t was_full = leaf == full ? 1U : 0U;
+            leaf &= ~bit;
+            std::size_t position = slot / 64;
+            for (std::size_t level = 1; level < Depth; ++level) {
+                std::uint64_t& parent = words_[offset_[level] + position / 64];
+                const std::uint64_t parent_was_full = parent == full ? 1U : 0U;
+                parent &= ~(was_full << (position % 64));
+                was_full &= parent_was_full;
+                position /= 64;
+            }
+            lowest_ = slot / 64 < lowest_ ? slot / 64 : lowest_;
+            --allocated_;
+            return true;
+        }
 
         static std::size_t word_count(std::size_t capacity) noexcept {
             std::size_t total = 0;
@@ -118,6 +177,7 @@ struct Bitmap {
         std::size_t depth_ = 0;
         std::size_t capacity_;
         std::size_t allocated_ = 0;
+        std::size_t lowest_ = 0;  // every leaf word below it is full
     };
 };
 
