@@ -14,6 +14,7 @@
 #include "config.hpp"
 #include "detail/capacity.hpp"
 #include "detail/slot_storage.hpp"
+#include "detail/unacquire.hpp"
 #include "error.hpp"
 #include "lease.hpp"
 #include "lifecycle.hpp"
@@ -139,13 +140,12 @@ public:
             return nullptr;
         }
         T* const object = objects_.at(slot);
-        if (!reuses || slot == used_) {
-            ReleaseUnlessDismissed guard{slots_, slot};
-            construct(object, slot, std::forward<Args>(args)...);
-            guard.dismiss();
-            if (slot >= used_) {
-                used_ = slot + 1;
+        if constexpr (reuses) {
+            if (slot == used_) {
+                construct_first(object, slot);
             }
+        } else {
+            construct_guarded(object, slot, std::forward<Args>(args)...);
         }
         OBJPOOL_ASSERT(slot < used_, "the policy handed out a never-used slot out of order");
         return object;
@@ -241,7 +241,8 @@ public:
 private:
     friend lease_type;
 
-    // Gives the slot back if the construction in flight throws.
+    // Undoes the acquire if the construction in flight throws: the next get() takes the same
+    // slot, as if nothing had happened (a plain release would requeue it under Fifo).
     struct ReleaseUnlessDismissed {
         FreeList& slots;
         std::size_t slot;
@@ -249,10 +250,30 @@ private:
         void dismiss() noexcept { armed = false; }
         ~ReleaseUnlessDismissed() {
             if (armed) {
-                slots.release(slot);
+                detail::unacquire(slots, slot);
             }
         }
     };
+
+    // Builds the object of the slot just acquired; if that throws, the slot goes back.
+    template <class... Args>
+    void construct_guarded(T* object, std::size_t slot, Args&&... args) {
+        ReleaseUnlessDismissed guard{slots_, slot};
+        construct(object, slot, std::forward<Args>(args)...);
+        guard.dismiss();
+        if (slot >= used_) {
+            used_ = slot + 1;
+        }
+    }
+
+    // With Reuse, once per slot: kept out of line so that acquire() stays small enough to
+    // inline.
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((noinline, cold))
+#endif
+    void construct_first(T* object, std::size_t slot) {
+        construct_guarded(object, slot);
+    }
 
     template <class... Args>
     void construct(T* object, std::size_t slot, Args&&... args) {

@@ -57,6 +57,23 @@ struct Fifo {
             return true;
         }
 
+        /// @brief Undoes the acquire() that just returned `slot`: the list is as before that
+        /// call, so `slot` comes out next again (a pool calls it when building the object
+        /// throws; release() would queue the slot last instead).
+        void unacquire(std::size_t slot) noexcept {
+            allocated_.test_and_clear(slot);
+            // Taken from the ring, `slot` is the entry just before head_. Taken fresh, it was
+            // never out, so it is not in the ring, except as the ring's initial zero when the
+            // capacity is 1, where putting it back in the ring is an equivalent state.
+            const std::size_t previous = head_ == 0 ? capacity_ - 1 : head_ - 1;
+            if (fresh_ == capacity_ && ring_[previous] == slot) {
+                head_ = previous;
+                ++queued_;
+            } else {
+                --fresh_;
+            }
+        }
+
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
             return allocated_.test(slot);
         }
