@@ -36,7 +36,7 @@ inline std::size_t stress_operations() {
         return static_cast<std::size_t>(std::strtoull(text, nullptr, 10));
     }
 #ifdef OBJPOOL_TEST_TSAN
-    return 100'000;
+    return 250'000;
 #else
     return 1'000'000;
 #endif
