@@ -25,7 +25,7 @@ namespace objpool {
 /// check is always on. Before anything has been freed every built-in policy hands out
 /// `first, first+1, first+2, ...`.
 ///
-/// Memory: the policy's bookkeeping only (Fifo and Lifo 4 bytes + 1 bit an id, Bitmap about
+/// Memory: the policy's bookkeeping only (Fifo 4 bytes + 1 bit an id, Lifo 4 bytes, Bitmap about
 /// 1.02 bits an id), allocated once at construction; get and free never allocate.
 /// Not thread-safe: one pool is used by one thread at a time.
 ///

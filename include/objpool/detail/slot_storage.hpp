@@ -35,13 +35,32 @@ public:
     [[nodiscard]] std::size_t slot_of(const T* object, std::size_t none) const noexcept {
         const auto offset =
             reinterpret_cast<std::uintptr_t>(object) - reinterpret_cast<std::uintptr_t>(data_);
-        if (offset >= bytes_ || offset % sizeof(T) != 0) {
-            return none;
+        if constexpr ((sizeof(T) & (sizeof(T) - 1)) == 0) {
+            // Rotating instead of shifting moves a misaligned offset's low bits to the top, so
+            // one comparison rejects both a misaligned and an out-of-range address.
+            constexpr unsigned shift = log2(sizeof(T));
+            constexpr unsigned width = sizeof(std::uintptr_t) * 8;
+            const std::uintptr_t slot =
+                shift == 0 ? offset : (offset >> shift) | (offset << ((width - shift) % width));
+            return slot < bytes_ / sizeof(T) ? slot : none;
+        } else {
+            if (offset >= bytes_ || offset % sizeof(T) != 0) {
+                return none;
+            }
+            return offset / sizeof(T);
         }
-        return offset / sizeof(T);
     }
 
 private:
+    static constexpr unsigned log2(std::size_t power_of_two) noexcept {
+        unsigned bits = 0;
+        while (power_of_two > 1) {
+            power_of_two /= 2;
+            ++bits;
+        }
+        return bits;
+    }
+
     T* data_;
     std::size_t bytes_;
 };
