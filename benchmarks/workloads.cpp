@@ -3,6 +3,8 @@
 //
 // Names are "<workload>/<implementation>/<n>", e.g. "random/IdPool<Bitmap>/1000000".
 //
+// Every workload starts from a fresh pool in which every slot has been used once.
+//
 // - churn:      n/2 out, then get one and free it, repeatedly.
 // - fill-drain: get all n, then free all n in the reverse order (n pairs an iteration).
 // - random:     n/2 out; each step frees the handle at a pseudo-random position (positions
@@ -51,16 +53,6 @@ std::size_t power_of_two_at_least(std::size_t n) {
 }
 
 template <class Impl>
-std::vector<typename Impl::Handle> take(Impl& impl, std::size_t count) {
-    std::vector<typename Impl::Handle> out;
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        out.push_back(impl.get());
-    }
-    return out;
-}
-
-template <class Impl>
 void give_back_all(Impl& impl, std::vector<typename Impl::Handle>& out) {
     for (std::size_t i = out.size(); i-- > 0;) {
         impl.free(out[i]);
@@ -68,11 +60,27 @@ void give_back_all(Impl& impl, std::vector<typename Impl::Handle>& out) {
     out.clear();
 }
 
+/// The steady state the workloads start from: every slot used once (a fill and a drain, so
+/// first-touch page faults and lazy set-up are not timed), then `count` out.
+template <class Impl>
+std::vector<typename Impl::Handle> take(Impl& impl, std::size_t n, std::size_t count) {
+    std::vector<typename Impl::Handle> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out.push_back(impl.get());
+    }
+    give_back_all(impl, out);
+    for (std::size_t i = 0; i < count; ++i) {
+        out.push_back(impl.get());
+    }
+    return out;
+}
+
 template <class Impl>
 void churn(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     Impl impl(n);
-    auto out = take(impl, n / 2);
+    auto out = take(impl, n, n / 2);
     for (auto _ : state) {
         auto handle = impl.get();
         benchmark::DoNotOptimize(handle);
@@ -112,7 +120,7 @@ template <class Impl>
 void random(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     Impl impl(n);
-    auto out = take(impl, n / 2);
+    auto out = take(impl, n, n / 2);
     // A power of two of positions, at least n, so the sequence does not repeat within a pass.
     const std::size_t count = std::max<std::size_t>(std::size_t{1} << 16, power_of_two_at_least(n));
     std::vector<std::uint32_t> positions(count);
@@ -137,7 +145,7 @@ template <class Impl>
 void shuffle(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     Impl impl(n);
-    auto out = take(impl, n / 2);
+    auto out = take(impl, n, n / 2);
     const std::size_t batch = n / 8;
     const std::size_t windows_per_permutation = out.size() / batch;
     // Enough permutations for 256 distinct batches, within 8 MB of positions.
