@@ -59,95 +59,130 @@ private:
 
 }  // namespace
 
+namespace {
+
+// `threads` threads get and free ids of one pool of `capacity` ids, each holding up to
+// `hold_at_most` at once, for stress_operations() get/free calls in total; checks exclusivity,
+// the hand-over of plain data, and the counts at the end. Returns the ids drained at the end,
+// in the order get handed them out.
+template <class Policy>
+std::vector<std::uint32_t> id_stress(unsigned threads, std::size_t capacity,
+                                     std::size_t hold_at_most) {
+    const std::size_t operations = stress_operations();
+    ConcurrentIdPool<Policy> pool(capacity);
+    std::vector<std::atomic<unsigned>> owner(capacity);  // 0: free, else thread + 1
+    std::vector<std::uint64_t> payload(capacity);        // plain: TSan checks hand-over
+    std::vector<Tally> tallies(threads);
+
+    run_threads(threads, [&](unsigned index) {
+        Tally& tally = tallies[index];
+        Random random(index + 1);
+        std::vector<std::uint32_t> held;
+        const unsigned me = index + 1;
+        const std::size_t my_operations = operations / threads + 1;
+        while (tally.gets + tally.frees < my_operations) {
+            const bool want_get =
+                held.empty() || (held.size() < hold_at_most && random.below(2) == 0);
+            if (want_get) {
+                const auto id = pool.get();
+                if (!id) {
+                    ++tally.failed_gets;
+                    if (held.empty()) {
+                        continue;
+                    }
+                } else {
+                    ++tally.gets;
+                    const std::size_t slot = *id - 1;
+                    // relaxed: the marker must not add synchronisation of its own; the
+                    // read-modify-write alone proves exclusivity.
+                    if (slot >= capacity ||
+                        owner[slot].exchange(me, std::memory_order_relaxed) != 0) {
+                        ++tally.errors;
+                        continue;
+                    }
+                    payload[slot] = (std::uint64_t{me} << 32) | tally.gets;
+                    held.push_back(*id);
+                    continue;
+                }
+            }
+            const std::size_t pick = random.below(held.size());
+            const std::uint32_t id = held[pick];
+            held[pick] = held.back();
+            held.pop_back();
+            const std::size_t slot = id - 1;
+            if ((payload[slot] >> 32) != me ||
+                owner[slot].exchange(0, std::memory_order_relaxed) != me) {
+                ++tally.errors;
+            }
+            payload[slot] = 0;
+            pool.free(id);
+            ++tally.frees;
+            if (pool.allocated() > capacity || pool.available() > capacity) {
+                ++tally.errors;
+            }
+        }
+        for (const auto id : held) {
+            owner[id - 1].store(0, std::memory_order_relaxed);
+            pool.free(id);
+            ++tally.frees;
+        }
+    });
+
+    Tally total;
+    for (const auto& tally : tallies) {
+        total.gets += tally.gets;
+        total.frees += tally.frees;
+        total.failed_gets += tally.failed_gets;
+        total.errors += tally.errors;
+    }
+    CHECK(total.errors == 0);
+    CHECK(total.gets + total.frees >= operations);
+    CHECK(total.gets == total.frees);
+    CHECK(pool.available() == capacity);
+    CHECK(pool.allocated() == 0);
+    for (std::uint32_t id = 1; id <= capacity; ++id) {
+        CHECK_FALSE(pool.is_allocated(id));
+    }
+    std::vector<std::uint32_t> drained;
+    while (const auto id = pool.get()) {
+        drained.push_back(*id);
+    }
+    const std::set<std::uint32_t> distinct(drained.begin(), drained.end());
+    CHECK(drained.size() == capacity);  // every id is still there, once
+    CHECK(distinct.size() == capacity);
+    CHECK(*distinct.begin() == 1);
+    CHECK(*distinct.rbegin() == capacity);
+    return drained;
+}
+
+}  // namespace
+
 TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: no id is ever held twice, counts add up",
                         "[concurrent][stress]", AllPolicies) {
     for (const unsigned threads : thread_counts) {
         CAPTURE(threads);
         // Few ids for many holders: the pool runs empty often, so both the exhausted path and
         // the hand-over of recently freed ids are exercised.
-        const std::size_t capacity = 3 * threads;
-        const std::size_t hold_at_most = 6;
-        const std::size_t operations = stress_operations();
-        ConcurrentIdPool<TestType> pool(capacity);
-        std::vector<std::atomic<unsigned>> owner(capacity);  // 0: free, else thread + 1
-        std::vector<std::uint64_t> payload(capacity);        // plain: TSan checks hand-over
-        std::vector<Tally> tallies(threads);
+        id_stress<TestType>(threads, 3 * threads, 6);
+    }
+}
 
-        run_threads(threads, [&](unsigned index) {
-            Tally& tally = tallies[index];
-            Random random(index + 1);
-            std::vector<std::uint32_t> held;
-            const unsigned me = index + 1;
-            const std::size_t my_operations = operations / threads + 1;
-            while (tally.gets + tally.frees < my_operations) {
-                const bool want_get = held.empty() || (held.size() < hold_at_most && random.below(2) == 0);
-                if (want_get) {
-                    const auto id = pool.get();
-                    if (!id) {
-                        ++tally.failed_gets;
-                        if (held.empty()) {
-                            continue;
-                        }
-                    } else {
-                        ++tally.gets;
-                        const std::size_t slot = *id - 1;
-                        // relaxed: the marker must not add synchronisation of its own; the
-                        // read-modify-write alone proves exclusivity.
-                        if (slot >= capacity ||
-                            owner[slot].exchange(me, std::memory_order_relaxed) != 0) {
-                            ++tally.errors;
-                            continue;
-                        }
-                        payload[slot] = (std::uint64_t{me} << 32) | tally.gets;
-                        held.push_back(*id);
-                        continue;
-                    }
-                }
-                const std::size_t pick = random.below(held.size());
-                const std::uint32_t id = held[pick];
-                held[pick] = held.back();
-                held.pop_back();
-                const std::size_t slot = id - 1;
-                if ((payload[slot] >> 32) != me ||
-                    owner[slot].exchange(0, std::memory_order_relaxed) != me) {
-                    ++tally.errors;
-                }
-                payload[slot] = 0;
-                pool.free(id);
-                ++tally.frees;
-                if (pool.allocated() > capacity || pool.available() > capacity) {
-                    ++tally.errors;
-                }
+TEMPLATE_TEST_CASE("ConcurrentIdPool<Bitmap>: summary hints are exact again once quiescent",
+                   "[concurrent][stress][bitmap]", objpool::Bitmap) {
+    // Capacities with two and three levels of hints, and holders that together want more ids
+    // than there are, so that words keep flipping between full and not full.
+    for (const std::size_t capacity : {std::size_t{200}, std::size_t{4100}}) {
+        for (const unsigned threads : thread_counts) {
+            CAPTURE(capacity, threads);
+            const auto drained =
+                id_stress<TestType>(threads, capacity, capacity / threads + capacity / 8);
+            // Quiescent: the lowest free id every time, i.e. 1, 2, 3, ...
+            bool ascending = true;
+            for (std::size_t i = 0; i < drained.size(); ++i) {
+                ascending = ascending && drained[i] == i + 1;
             }
-            for (const auto id : held) {
-                owner[id - 1].store(0, std::memory_order_relaxed);
-                pool.free(id);
-                ++tally.frees;
-            }
-        });
-
-        Tally total;
-        for (const auto& tally : tallies) {
-            total.gets += tally.gets;
-            total.frees += tally.frees;
-            total.failed_gets += tally.failed_gets;
-            total.errors += tally.errors;
+            CHECK(ascending);
         }
-        CHECK(total.errors == 0);
-        CHECK(total.gets + total.frees >= operations);
-        CHECK(total.gets == total.frees);
-        CHECK(pool.available() == capacity);
-        CHECK(pool.allocated() == 0);
-        std::set<std::uint32_t> ids;
-        for (std::uint32_t id = 1; id <= capacity; ++id) {
-            CHECK_FALSE(pool.is_allocated(id));
-        }
-        while (const auto id = pool.get()) {
-            ids.insert(*id);
-        }
-        CHECK(ids.size() == capacity);  // every id is still there, once
-        CHECK(*ids.begin() == 1);
-        CHECK(*ids.rbegin() == capacity);
     }
 }
 
