@@ -53,11 +53,12 @@ inline ErrorHandler set_error_handler(ErrorHandler handler) noexcept {
 
 }  // namespace objpool
 
-#ifndef OBJPOOL_ASSERT
-#ifdef NDEBUG
+/// @def OBJPOOL_ASSERT(condition, message)
 /// @brief Checks a precondition of an unchecked call (dereferencing an empty lease, a policy
 /// breaking its contract). Compiled out under NDEBUG; otherwise reports through the error
 /// handler. Define it before including objpool to route failures elsewhere (tests make it throw).
+#ifndef OBJPOOL_ASSERT
+#ifdef NDEBUG
 #define OBJPOOL_ASSERT(condition, message) static_cast<void>(0)
 #else
 #define OBJPOOL_ASSERT(condition, message) \

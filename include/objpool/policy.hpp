@@ -8,16 +8,19 @@
 ///
 /// For `L` = `Policy::FreeList`, `list` an `L`, `clist` a `const L` and `slot` a `std::size_t`:
 ///
-/// | expression | returns | meaning |
-/// |---|---|---|
-/// | `L(capacity)` | | every slot free; should do no per-slot work |
-/// | `list.acquire()` | `std::size_t` | marks a free slot allocated and returns it; returns
-/// `clist.capacity()` when none is free. `noexcept` | | `list.release(slot)` | `bool` | if `slot`
-/// is allocated, frees it and returns true; otherwise returns false and changes nothing.
-/// `noexcept`. Precondition: `slot < capacity()` | | `clist.is_allocated(slot)` | `bool` | whether
-/// `slot` is out. `noexcept`. Precondition: `slot < capacity()` | | `clist.capacity()` |
-/// `std::size_t` | the number of slots | | `clist.available()` | `std::size_t` | the number of free
-/// slots | | `clist.bookkeeping_bytes()` | `std::size_t` | heap bytes the list uses |
+/// - `L(capacity)`: every slot free; should do no per-slot work.
+/// - `list.acquire()`, `std::size_t`, `noexcept`: marks a free slot allocated and returns it;
+///   returns `clist.capacity()` when none is free.
+/// - `list.release(slot)`, `bool`, `noexcept`: if `slot` is allocated, frees it and returns
+///   true; otherwise returns false and changes nothing. Precondition: `slot < capacity()`.
+/// - `clist.is_allocated(slot)`, `bool`, `noexcept`: whether `slot` is out.
+///   Precondition: `slot < capacity()`.
+/// - `clist.capacity()`, `clist.available()`: the number of slots, of free slots.
+/// - `clist.bookkeeping_bytes()`: heap bytes the list uses.
+/// - Optional: `list.unacquire(slot)`, `noexcept`: undoes the acquire() that just returned
+///   `slot`, so that the next acquire() returns it again. ObjectPool calls it when the object's
+///   construction throws. Without it, release() is called instead, which is the same thing for
+///   a stack or a lowest-first policy but would requeue the slot in a queue (see Fifo).
 ///
 /// One ordering rule: a slot that has never been handed out is handed out only after every
 /// lower-numbered slot has been (the lowest never-used slot comes first). ObjectPool relies on

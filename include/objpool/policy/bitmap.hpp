@@ -97,11 +97,16 @@ struct Bitmap {
             }
         }
 
+        /// @brief Whether `slot` is out. @pre `slot < capacity()`.
+
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
             return ((words_[offset_[0] + slot / 64] >> (slot % 64)) & 1U) != 0;
         }
+        /// @brief The number of slots.
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+        /// @brief The number of free slots.
         [[nodiscard]] std::size_t available() const noexcept { return capacity_ - allocated_; }
+        /// @brief Heap bytes of bookkeeping (about 1.016 bits a slot).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return words_.bytes(); }
 
     private:

@@ -74,13 +74,18 @@ struct Fifo {
             }
         }
 
+        /// @brief Whether `slot` is out. @pre `slot < capacity()`.
+
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
             return allocated_.test(slot);
         }
+        /// @brief The number of slots.
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+        /// @brief The number of free slots.
         [[nodiscard]] std::size_t available() const noexcept {
             return capacity_ - fresh_ + queued_;
         }
+        /// @brief Heap bytes of bookkeeping (4 bytes + 1 bit a slot).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
             return ring_.bytes() + allocated_.bytes();
         }

@@ -53,11 +53,16 @@ struct Lifo {
             return true;
         }
 
+        /// @brief Whether `slot` is out. @pre `slot < capacity()`.
+
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
             return links_[slot] == out;
         }
+        /// @brief The number of slots.
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+        /// @brief The number of free slots.
         [[nodiscard]] std::size_t available() const noexcept { return capacity_ - allocated_; }
+        /// @brief Heap bytes of bookkeeping (4 bytes a slot).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return links_.bytes(); }
 
     private:
