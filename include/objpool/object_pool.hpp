@@ -13,6 +13,7 @@
 
 #include "config.hpp"
 #include "detail/capacity.hpp"
+#include "detail/sanitizer.hpp"
 #include "detail/slot_storage.hpp"
 #include "detail/unacquire.hpp"
 #include "error.hpp"
@@ -78,6 +79,7 @@ public:
         : slots_(detail::checked_capacity(capacity)), objects_(capacity) {
         static_assert(!reuses || std::is_default_constructible_v<T>,
                       "objpool: a T that is not default-constructible needs a factory");
+        detail::poison(objects_.at(0), capacity * sizeof(T));
     }
 
     /// @brief A Reuse pool whose objects are built by `factory(id)` and passed to `reset`
@@ -91,6 +93,7 @@ public:
           factory_(std::move(factory)),
           reset_(std::move(reset)) {
         static_assert(reuses, "objpool: factories and reset hooks belong to the Reuse lifecycle");
+        detail::poison(objects_.at(0), capacity * sizeof(T));
     }
 
     ObjectPool(const ObjectPool&) = delete;
@@ -108,6 +111,7 @@ public:
             detail::report_error(message);
         }
 #endif
+        detail::unpoison(objects_.at(0), capacity() * sizeof(T));
         for (std::size_t slot = 0; slot < used_; ++slot) {
             if (reuses || slots_.is_allocated(slot)) {
                 objects_.at(slot)->~T();
@@ -140,6 +144,7 @@ public:
             return nullptr;
         }
         T* const object = objects_.at(slot);
+        detail::unpoison(object, sizeof(T));
         if constexpr (reuses) {
             if (slot == used_) {
                 construct_first(object, slot);
@@ -246,10 +251,12 @@ private:
     struct ReleaseUnlessDismissed {
         FreeList& slots;
         std::size_t slot;
+        T* object;
         bool armed = true;
         void dismiss() noexcept { armed = false; }
         ~ReleaseUnlessDismissed() {
             if (armed) {
+                detail::poison(object, sizeof(T));
                 detail::unacquire(slots, slot);
             }
         }
@@ -258,7 +265,7 @@ private:
     // Builds the object of the slot just acquired; if that throws, the slot goes back.
     template <class... Args>
     void construct_guarded(T* object, std::size_t slot, Args&&... args) {
-        ReleaseUnlessDismissed guard{slots_, slot};
+        ReleaseUnlessDismissed guard{slots_, slot, object};
         construct(object, slot, std::forward<Args>(args)...);
         guard.dismiss();
         if (slot >= used_) {
@@ -306,7 +313,11 @@ private:
             }
             object->~T();
         }
-        return slots_.release(slot);
+        if (!slots_.release(slot)) {
+            return false;
+        }
+        detail::poison(object, sizeof(T));  // after the reset hook and the destructor
+        return true;
     }
 
     // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
