@@ -127,8 +127,8 @@ long run(Mode mode, std::uint32_t seed, int operations) {
             INFO("after " << after << ", capacity " << capacity << ", seed " << seed);
             const char* mismatch = object_pool_mismatch(*pool, model, address);
             REQUIRE(mismatch == nullptr);
-            REQUIRE(Fragile::live == static_cast<long>(H::reuses ? pool->high_water_mark()
-                                                                   : pool->allocated()));
+            REQUIRE(Fragile::live ==
+                    static_cast<long>(H::reuses ? pool->high_water_mark() : pool->allocated()));
         };
         for (int operation = 0; operation < operations; ++operation) {
             Injector::arm(static_cast<long>(1 + pick(4)));
@@ -176,8 +176,8 @@ long run(Mode mode, std::uint32_t seed, int operations) {
                     }
                     const std::size_t index = pick(total);
                     const bool use_try = pick(2) == 0;
-                    Fragile* object = index < leases.size() ? leases[index].get()
-                                                            : raw[index - leases.size()];
+                    Fragile* object =
+                        index < leases.size() ? leases[index].get() : raw[index - leases.size()];
                     try {
                         if (index < leases.size()) {
                             pool->free(leases[index]);

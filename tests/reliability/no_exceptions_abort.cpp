@@ -1,10 +1,10 @@
 // Compiled with -fno-exceptions: a call that would throw reports through the error handler and
 // aborts. `no_exceptions_abort <case>` makes one such call; ctest checks what it printed.
 // A SIGABRT handler prints a marker, so the test sees that abort() ran, and exits with 3.
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
 
 #include <objpool/objpool.hpp>
 

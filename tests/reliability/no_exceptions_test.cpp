@@ -95,8 +95,8 @@ void object_pool_reuse() {
         CHECK(resets == 1);
         CHECK(pool.try_free(a));
         model.free(0);
-        CHECK(!pool.try_free(a));       // not out
-        CHECK(!pool.try_free(a + 3));   // past the block
+        CHECK(!pool.try_free(a));        // not out
+        CHECK(!pool.try_free(a + 3));    // past the block
         CHECK(!pool.try_free(nullptr));  // foreign
         const auto address = [a](std::size_t slot) { return a + slot; };
         CHECK(objpool_reliability::object_pool_mismatch(pool, model, address) == nullptr);
@@ -104,9 +104,8 @@ void object_pool_reuse() {
         const auto expected = model.get();
         CHECK(expected && b == a + *expected);
         // Fifo takes the never-used slot 3 first; the others reuse a reset object.
-        CHECK(b->name == (*expected == 2 ? "object 3" : "object " +
-                                                            std::to_string(*expected + 1) +
-                                                            " reset"));
+        CHECK(b->name ==
+              (*expected == 2 ? "object 3" : "object " + std::to_string(*expected + 1) + " reset"));
         CHECK(pool.id_of(b) == *expected + 1 && pool.find(*expected + 1) == b);
         CHECK(objpool_reliability::object_pool_mismatch(pool, model, address) == nullptr);
         pool.free(b);
