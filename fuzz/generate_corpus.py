@@ -56,6 +56,20 @@ def object_pool():
                       body)
 
 
+def handle_pool():
+    rng = random.Random(8)
+    # byte 0: policy = b % 3, generation bits = (1, 2, 8)[(b / 3) % 3]
+    for policy in range(3):
+        for width in range(3):
+            for capacity_index in (1, 3, 5, 6):
+                config = policy + 3 * width
+                body = [config, capacity_index]
+                body += steps(rng, 8, [0], 0)
+                body += steps(rng, 80, [0, 1, 2, 3], 3)
+                write("handle_pool", f"policy{policy}_width{width}_capacity{capacity_index}", body)
+
+
 if __name__ == "__main__":
     id_pool()
     object_pool()
+    handle_pool()

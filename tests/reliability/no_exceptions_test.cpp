@@ -1,11 +1,13 @@
 // Compiled with -fno-exceptions: every non-throwing call works as usual, for every policy and
 // both lifecycles. No Catch2 (it needs exceptions): plain checks, and a non-zero exit on failure.
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <objpool/handle_pool.hpp>
 #include <objpool/objpool.hpp>
 
 #include "reference_model.hpp"
@@ -135,8 +137,25 @@ void object_pool_construct_on_get() {
     CHECK(Tracked::live == 0);
 }
 
+template <class Policy>
+void handle_pool() {
+    objpool::HandlePool<Policy, std::uint8_t, 2> pool(2);
+    const auto first = pool.get();
+    CHECK(first && first->generation == 0);
+    CHECK(pool.try_free(*first));
+    CHECK(!pool.try_free(*first));  // stale
+    CHECK(!pool.is_valid(*first) && !pool.find(*first));
+    for (int use = 0; use < 5; ++use) {  // 6 handles in all: both slots retire
+        const auto handle = pool.get();
+        CHECK(handle && pool.is_valid(*handle));
+        pool.free(*handle);
+    }
+    CHECK(!pool.get() && pool.retired() == 2 && pool.available() == 0 && pool.allocated() == 0);
+}
+
 template <class... Policies>
 void for_every(std::tuple<Policies...>*) {
+    (handle_pool<Policies>(), ...);
     (id_pool<Policies>(), ...);
     (object_pool_reuse<Policies>(), ...);
     (object_pool_construct_on_get<Policies>(), ...);
