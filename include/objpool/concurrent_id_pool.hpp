@@ -114,7 +114,7 @@ public:
         if (!slots_.release(slot)) {
             ids_.raise_bad_free(id, BadFree::Reason::not_allocated, capacity());
         }
-        waiters_.notify();
+        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>();
     }
 
     /// @brief Gives `id` back if it is out; returns whether it was (false changes nothing).
@@ -126,7 +126,7 @@ public:
         if (slot >= capacity() || !slots_.release(slot)) {
             return false;
         }
-        waiters_.notify();
+        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>();
         return true;
     }
 

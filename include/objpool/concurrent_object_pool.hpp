@@ -379,7 +379,7 @@ private:
         const bool released = slots_.release(slot);
         OBJPOOL_ASSERT(released, "the free list refused a slot the pool held");
         static_cast<void>(released);
-        waiters_.notify();
+        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>();
     }
 
     void give_back_leased(T* object) noexcept {

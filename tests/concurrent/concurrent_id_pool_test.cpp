@@ -63,6 +63,13 @@ static_assert(objpool::is_concurrent_policy_v<objpool::Bitmap>);
 static_assert(objpool::is_concurrent_policy_v<objpool::Locked<objpool::Bitmap>>);
 static_assert(objpool::is_concurrent_policy_v<UserPolicy>);
 static_assert(!objpool::is_concurrent_policy_v<int>);
+// The built-in lock-free lists publish with seq_cst writes (no fence on free); the others
+// get the fence.
+static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::LifoFreeList>::value);
+static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::FifoFreeList>::value);
+static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::BitmapFreeList>::value);
+static_assert(!objpool::detail::publishes_seq_cst<
+              objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::value);
 static_assert(std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList,
                              objpool::concurrent::LifoFreeList>);
 

@@ -79,13 +79,14 @@ public:
     /// @par Complexity
     /// O(log64 n) expected; O(n/64) when hints lag behind concurrent operations. Lock-free.
     std::size_t acquire() noexcept {
-        std::size_t units = available_.load(std::memory_order_relaxed);
+        // seq_cst: see publishes_seq_cst.
+        std::size_t units = available_.load(std::memory_order_seq_cst);
         do {
             if (units == 0) {
                 return capacity_;
             }
-        } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_acquire,
-                                                   std::memory_order_relaxed));
+        } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_seq_cst,
+                                                   std::memory_order_seq_cst));
         for (;;) {
             std::size_t slot = descend();
             if (slot == top_full) {
@@ -110,9 +111,15 @@ public:
         if (old == full) {
             sync_hints(0, slot / 64);
         }
-        available_.fetch_add(1, std::memory_order_release);
+        available_.fetch_add(1, std::memory_order_seq_cst);  // see publishes_seq_cst
         return true;
     }
+
+    /// @brief The last step of release() that makes the slot available is a seq_cst
+    /// read-modify-write of `available_` (as is every write to it), and acquire() starts with a
+    /// seq_cst load of it: this
+    /// orders a free before a waiter's retry without a fence (see objpool/concurrent/policy.hpp).
+    static constexpr bool publishes_seq_cst = true;
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {

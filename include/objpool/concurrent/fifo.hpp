@@ -74,13 +74,14 @@ public:
     /// @par Complexity
     /// O(1); may wait for a peer in the middle of an operation on the same cell.
     std::size_t acquire() noexcept {
-        std::size_t units = available_.load(std::memory_order_relaxed);
+        // seq_cst: see publishes_seq_cst.
+        std::size_t units = available_.load(std::memory_order_seq_cst);
         do {
             if (units == 0) {
                 return capacity_;
             }
-        } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_acquire,
-                                                   std::memory_order_relaxed));
+        } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_seq_cst,
+                                                   std::memory_order_seq_cst));
         const std::uint64_t position = dequeue_.fetch_add(1, std::memory_order_relaxed);
         const std::size_t cell = cell_of(position);
         const std::uint32_t published = state(position, 1);
@@ -117,9 +118,16 @@ public:
         }
         store(cell, std::uint64_t{state(position, 1)} << 32 | slot);
         // release: whoever reserves this unit and then reads the cell sees the slot.
-        available_.fetch_add(1, std::memory_order_release);
+        // seq_cst: see publishes_seq_cst.
+        available_.fetch_add(1, std::memory_order_seq_cst);
         return true;
     }
+
+    /// @brief The last step of release() that makes the slot available is a seq_cst
+    /// read-modify-write of `available_` (as is every write to it), and acquire() starts with a
+    /// seq_cst load of it: this
+    /// orders a free before a waiter's retry without a fence (see objpool/concurrent/policy.hpp).
+    static constexpr bool publishes_seq_cst = true;
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {

@@ -57,7 +57,8 @@ public:
     /// @par Complexity
     /// O(1) expected; lock-free.
     std::size_t acquire() noexcept {
-        std::uint64_t head = head_.load(std::memory_order_acquire);
+        // seq_cst (not just acquire): see publishes_seq_cst.
+        std::uint64_t head = head_.load(std::memory_order_seq_cst);
         std::size_t slot;
         for (;;) {
             slot = top_of(head);
@@ -65,8 +66,10 @@ public:
                 return capacity_;
             }
             const std::size_t next = next_of(slot, links_[slot].load(std::memory_order_relaxed));
-            if (head_.compare_exchange_weak(head, pack(next, head), std::memory_order_acquire,
-                                            std::memory_order_acquire)) {
+            // seq_cst on success (acquire would do for the hand-over): every write to the
+            // head is seq_cst, as the publishes_seq_cst argument needs.
+            if (head_.compare_exchange_weak(head, pack(next, head), std::memory_order_seq_cst,
+                                            std::memory_order_seq_cst)) {
                 break;
             }
         }
@@ -92,13 +95,20 @@ public:
             return false;
         }
         available_.fetch_add(1, std::memory_order_relaxed);
-        // release: publishes the link (and the owner's writes) to the next popper.
-        while (!head_.compare_exchange_weak(head, pack(slot, head), std::memory_order_release,
+        // release: publishes the link (and the owner's writes) to the next popper; seq_cst:
+        // see publishes_seq_cst.
+        while (!head_.compare_exchange_weak(head, pack(slot, head), std::memory_order_seq_cst,
                                             std::memory_order_relaxed)) {
             links_[slot].store(link_to(slot, top_of(head)), std::memory_order_relaxed);
         }
         return true;
     }
+
+    /// @brief The push CAS that makes a released slot available is a seq_cst read-modify-write
+    /// of the head (as is every write to it), and acquire() starts with a seq_cst load of it:
+    /// this orders a free before a waiter's retry without a fence (see
+    /// objpool/concurrent/policy.hpp).
+    static constexpr bool publishes_seq_cst = true;
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {

@@ -34,6 +34,12 @@
 ///   another thread took it (the blocking get relies on this: see
 ///   objpool/detail/concurrent_waiters.hpp). A list that caches freed slots per thread breaks
 ///   this rule;
+/// - optional: `static constexpr bool publishes_seq_cst = true;` declares that the step of
+///   release() that makes the slot available to acquire is a seq_cst read-modify-write (or
+///   store) of some atomic M, that every write to M is seq_cst, and that acquire() begins by
+///   reading M with a seq_cst load or read-modify-write. The pools then skip the seq_cst fence a free otherwise pays for the
+///   blocking get (objpool/detail/concurrent_waiters.hpp): a seq_cst load of the waiter count
+///   after that write is enough. The built-in lock-free lists declare it;
 /// - available() and is_allocated() are exact when no operation is in flight, and otherwise
 ///   values that held at some moment during the call or are in transit;
 /// - the ordering rule of objpool/policy.hpp (never-used slots in ascending order) is
@@ -75,6 +81,13 @@ struct has_concurrent_free_list : std::false_type {};
 template <class Policy>
 struct has_concurrent_free_list<Policy, std::void_t<concurrent_free_list_t<Policy>>>
     : std::true_type {};
+
+/// Whether List declares `static constexpr bool publishes_seq_cst = true`.
+template <class List, class = void>
+struct publishes_seq_cst : std::false_type {};
+template <class List>
+struct publishes_seq_cst<List, std::void_t<decltype(List::publishes_seq_cst)>>
+    : std::bool_constant<List::publishes_seq_cst> {};
 
 template <class Policy, bool = has_concurrent_free_list<Policy>::value>
 struct concurrent_free_list_checks {

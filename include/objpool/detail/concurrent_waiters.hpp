@@ -36,11 +36,22 @@ class ConcurrentWaiters {
 public:
     /// @brief Called after every successful free: wakes one waiter if there is one.
     ///
+    /// @tparam published_seq_cst true when the free list published the slot with a seq_cst
+    /// read-modify-write that its acquire reads with a seq_cst load (the list declares
+    /// `publishes_seq_cst`). Then that write plays the part of the fence X: if the seq_cst load
+    /// of waiters_ below misses a waiter's increment, it precedes that increment in the single
+    /// total order of seq_cst operations, so the write precedes the waiter's later seq_cst
+    /// read of the same atomic, which therefore sees it. On x86 this saves the fence (a locked
+    /// instruction) on every free; a seq_cst load is a plain load there.
+    ///
     /// noexcept so that frees keep the single-threaded pools' exception contract: a mutex that
     /// fails to lock (std::system_error, which does not happen in practice) ends the program.
+    template <bool published_seq_cst>
     void notify() noexcept {
-        std::atomic_thread_fence(std::memory_order_seq_cst);  // X in the argument above
-        if (waiters_.load(std::memory_order_relaxed) != 0) {
+        if constexpr (!published_seq_cst) {
+            std::atomic_thread_fence(std::memory_order_seq_cst);  // X in the argument above
+        }
+        if (waiters_.load(std::memory_order_seq_cst) != 0) {
             // Taking the mutex orders this notification after the waiter's last retry.
             { const std::lock_guard<std::mutex> lock(mutex_); }
             ready_.notify_one();
@@ -71,12 +82,15 @@ private:
     class Registration {
     public:
         explicit Registration(std::atomic<std::size_t>& waiters) noexcept : waiters_(waiters) {
-            waiters_.fetch_add(1, std::memory_order_relaxed);
-            std::atomic_thread_fence(std::memory_order_seq_cst);  // Y in the argument above
+            // seq_cst increment and fence: Y in the argument above, for either kind of list.
+            waiters_.fetch_add(1, std::memory_order_seq_cst);
+            std::atomic_thread_fence(std::memory_order_seq_cst);
         }
         Registration(const Registration&) = delete;
         Registration& operator=(const Registration&) = delete;
-        ~Registration() { waiters_.fetch_sub(1, std::memory_order_relaxed); }
+        // seq_cst like every write to waiters_, so that notify's seq_cst load reads the last
+        // of them in the total order.
+        ~Registration() { waiters_.fetch_sub(1, std::memory_order_seq_cst); }
 
     private:
         std::atomic<std::size_t>& waiters_;
