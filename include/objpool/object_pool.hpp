@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/bits.hpp"
 #include "detail/capacity.hpp"
 #include "detail/sanitizer.hpp"
 #include "detail/slot_storage.hpp"
@@ -275,10 +276,7 @@ private:
 
     // With Reuse, once per slot: kept out of line so that acquire() stays small enough to
     // inline.
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((noinline, cold))
-#endif
-    void construct_first(T* object, std::size_t slot) {
+    OBJPOOL_DETAIL_NOINLINE void construct_first(T* object, std::size_t slot) {
         construct_guarded(object, slot);
     }
 

@@ -8,6 +8,16 @@
 #include <intrin.h>
 #endif
 
+/// Keeps a rarely taken path out of line, so that the hot path around it stays small enough to
+/// inline.
+#if defined(__GNUC__) || defined(__clang__)
+#define OBJPOOL_DETAIL_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define OBJPOOL_DETAIL_NOINLINE __declspec(noinline)
+#else
+#define OBJPOOL_DETAIL_NOINLINE
+#endif
+
 namespace objpool::detail {
 
 /// Index of the lowest set bit of `word`. Precondition: `word != 0`.

@@ -62,43 +62,40 @@ struct Bitmap {
                 return capacity_;
             }
             ++allocated_;
-            // The depth is fixed at construction: dispatch once to code unrolled for it.
-            switch (depth_) {
-                case 1:
-                    return take<1>();
-                case 2:
-                    return take<2>();
-                case 3:
-                    return take<3>();
-                case 4:
-                    return take<4>();
-                case 5:
-                    return take<5>();
-                default:
-                    return take<6>();
+            // Every leaf word below lowest_ is full, so when lowest_'s word has a clear bit it
+            // holds the lowest free slot; only otherwise walk down from the top.
+            std::size_t leaf = lowest_;
+            if (words_[leaf] == full) {
+                leaf = lowest_not_full();
+                lowest_ = leaf;
             }
+            std::uint64_t& word = words_[leaf];
+            const std::size_t slot = leaf * 64 + detail::lowest_set_bit(~word);
+            word |= std::uint64_t{1} << (slot % 64);
+            if (word == full) {
+                mark_full(leaf);
+            }
+            return slot;
         }
 
         /// @brief Clears `slot`'s bit if it is out; false (and nothing changes) otherwise.
         bool release(std::size_t slot) noexcept {
-            switch (depth_) {
-                case 1:
-                    return give_back<1>(slot);
-                case 2:
-                    return give_back<2>(slot);
-                case 3:
-                    return give_back<3>(slot);
-                case 4:
-                    return give_back<4>(slot);
-                case 5:
-                    return give_back<5>(slot);
-                default:
-                    return give_back<6>(slot);
+            std::uint64_t& leaf = words_[slot / 64];
+            const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+            if ((leaf & bit) == 0) {
+                return false;
             }
+            const bool was_full = leaf == full;
+            leaf &= ~bit;
+            if (was_full) {
+                mark_not_full(slot / 64);
+            }
+            lowest_ = slot / 64 < lowest_ ? slot / 64 : lowest_;
+            --allocated_;
+            return true;
         }
 
         /// @brief Whether `slot` is out. @pre `slot < capacity()`.
-
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
             return ((words_[offset_[0] + slot / 64] >> (slot % 64)) & 1U) != 0;
         }
@@ -114,48 +111,69 @@ struct Bitmap {
 
         static constexpr std::uint64_t full = ~std::uint64_t{0};
 
-        // acquire() for a tree of Depth levels, with a slot free.
-        template <std::size_t Depth>
-        std::size_t take() noexcept {
-            // Every leaf word below lowest_ is full, so when lowest_'s word has a clear bit it
-            // holds the lowest free slot; only otherwise walk down from the top.
-            std::size_t leaf = lowest_;
-            if (words_[leaf] == full) {
-                leaf = 0;
-                for (std::size_t level = Depth; level-- > 1;) {
-                    leaf = leaf * 64 + detail::lowest_set_bit(~words_[offset_[level] + leaf]);
-                }
-                lowest_ = leaf;
+        // The lowest leaf word with a clear bit, walking down from the top.
+        OBJPOOL_DETAIL_NOINLINE std::size_t lowest_not_full() const noexcept {
+            std::size_t leaf = 0;
+            for (std::size_t level = depth_; level-- > 1;) {
+                leaf = leaf * 64 + detail::lowest_set_bit(~words_[offset_[level] + leaf]);
             }
-            std::uint64_t& word = words_[leaf];
-            const std::size_t slot = leaf * 64 + detail::lowest_set_bit(~word);
-            word |= std::uint64_t{1} << (slot % 64);
-            // Without branches (whether a word fills up is unpredictable under random use): a
-            // parent bit is set exactly when the word below has just become full.
-            std::uint64_t became_full = word == full ? 1U : 0U;
-            std::size_t position = leaf;
+            return leaf;
+        }
+
+        // Leaf word `leaf` has just become full: sets its bit one level up, and so on while
+        // words become full. Out of line (churn rarely gets here), dispatched once on the depth
+        // to a loop unrolled for it and free of data-dependent branches: how far fullness
+        // climbs is unpredictable under random use, the depth is not.
+        OBJPOOL_DETAIL_NOINLINE void mark_full(std::size_t leaf) noexcept {
+            switch (depth_) {
+                case 2:
+                    return mark_full_at<2>(leaf);
+                case 3:
+                    return mark_full_at<3>(leaf);
+                case 4:
+                    return mark_full_at<4>(leaf);
+                case 5:
+                    return mark_full_at<5>(leaf);
+                case 6:
+                    return mark_full_at<6>(leaf);
+                default:
+                    return;  // a single word: nothing above it
+            }
+        }
+
+        // Leaf word `leaf` was full and no longer is: clears its bit one level up, and so on
+        // while words were full. As mark_full().
+        OBJPOOL_DETAIL_NOINLINE void mark_not_full(std::size_t leaf) noexcept {
+            switch (depth_) {
+                case 2:
+                    return mark_not_full_at<2>(leaf);
+                case 3:
+                    return mark_not_full_at<3>(leaf);
+                case 4:
+                    return mark_not_full_at<4>(leaf);
+                case 5:
+                    return mark_not_full_at<5>(leaf);
+                case 6:
+                    return mark_not_full_at<6>(leaf);
+                default:
+                    return;
+            }
+        }
+
+        template <std::size_t Depth>
+        void mark_full_at(std::size_t position) noexcept {
+            std::uint64_t became_full = 1;
             for (std::size_t level = 1; level < Depth; ++level) {
                 std::uint64_t& parent = words_[offset_[level] + position / 64];
                 parent |= became_full << (position % 64);
                 became_full &= parent == full ? 1U : 0U;
                 position /= 64;
             }
-            return slot;
         }
 
-        // release() for a tree of Depth levels.
         template <std::size_t Depth>
-        bool give_back(std::size_t slot) noexcept {
-            std::uint64_t& leaf = words_[slot / 64];
-            const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
-            if ((leaf & bit) == 0) {
-                return false;
-            }
-            // Without branches, as in take(): a parent bit is cleared exactly when the word
-            // below was full.
-            std::uint64_t was_full = leaf == full ? 1U : 0U;
-            leaf &= ~bit;
-            std::size_t position = slot / 64;
+        void mark_not_full_at(std::size_t position) noexcept {
+            std::uint64_t was_full = 1;
             for (std::size_t level = 1; level < Depth; ++level) {
                 std::uint64_t& parent = words_[offset_[level] + position / 64];
                 const std::uint64_t parent_was_full = parent == full ? 1U : 0U;
@@ -163,9 +181,6 @@ struct Bitmap {
                 was_full &= parent_was_full;
                 position /= 64;
             }
-            lowest_ = slot / 64 < lowest_ ? slot / 64 : lowest_;
-            --allocated_;
-            return true;
         }
 
         static std::size_t word_count(std::size_t capacity) noexcept {
