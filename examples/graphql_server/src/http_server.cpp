@@ -28,6 +28,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
+// Concrete executor types rather than any_io_executor: every asynchronous operation copies the
+// executor, and the type-erased one showed up in profiles.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
 
 namespace {
 
@@ -74,7 +79,7 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(Worker& worker, const Shared& shared, tcp::socket socket)
+    Session(Worker& worker, const Shared& shared, Socket socket)
         : worker_(worker), shared_(shared), stream_(std::move(socket)) {
         worker_.sessions.insert(this);
     }
@@ -241,7 +246,7 @@ private:
 
     Worker& worker_;
     const Shared& shared_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> response_;
@@ -278,7 +283,7 @@ struct HttpServer::Impl {
         // Connections are dealt round-robin to the workers' loops.
         auto& worker = *workers[next_worker];
         next_worker = (next_worker + 1) % workers.size();
-        acceptor->async_accept(worker.io, [this, &worker](error_code ec, tcp::socket socket) {
+        acceptor->async_accept(worker.io, [this, &worker](error_code ec, Socket socket) {
             if (!acceptor->is_open()) return;
             if (!ec) {
                 error_code ignored;
