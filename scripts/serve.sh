@@ -9,7 +9,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${OBJPOOL_SERVE_BUILD_DIR:-${repo}/build-serve}"
-packages=(g++ cmake make pkg-config libboost1.81-dev libcli11-dev nlohmann-json3-dev)
+packages=(g++ cmake make libboost1.81-dev libcli11-dev nlohmann-json3-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -280,10 +280,10 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request, const Ta
     if (!is_get && request.method != "POST") {
         return reject(method_not_allowed("GET, POST", MediaType::Json, "/graphql accepts GET and POST"));
     }
+    // Issue 7: a browser's GET without a `query` parameter (Accept: text/html) is to be answered
+    // with a GraphiQL page here, before content negotiation and parameter checks reject it.
     const auto media = negotiate(request.header("Accept"));
     if (!media) {
-        // Issue 7: a browser's GET without a query (Accept: text/html) will be answered with
-        // GraphiQL here, before content negotiation rejects it.
         return reject(error_response(406, MediaType::Json,
                                      "acceptable response types: application/graphql-response+json, "
                                      "application/json"));
