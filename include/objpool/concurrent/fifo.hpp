@@ -21,36 +21,39 @@ namespace objpool::concurrent {
 /// atomic word holding a slot index (low 32 bits) and a sequence state (high 32 bits):
 /// `2 * lap` while the cell is empty and awaits the write of lap `lap`, `2 * lap + 1` once that
 /// write is published. Position p (a 64-bit counter) maps to cell `p % S` and lap `p / S`.
-/// Two counters hand out positions with fetch_add: `enqueue_` to releases, `dequeue_` to
-/// acquires; a third, `available_`, counts the published slots and works as a semaphore.
+/// Two position counters: `enqueue_` (the next position a release writes) and `dequeue_` (the
+/// next position an acquire takes); `enqueue_ - dequeue_` is the number of free slots.
 ///
-/// - acquire: reserves one unit of `available_` with a CAS (none left: returns capacity()),
-///   takes position p = dequeue_++, waits until cell p holds lap p/S's slot, takes it, marks
-///   the cell empty for lap p/S + 1 (release) and the slot's byte "allocated" (a plain atomic
-///   store: the slot is nobody else's at that point).
+/// - acquire: reads p = dequeue_ and cell p. If the cell holds lap p/S's slot, a CAS of
+///   dequeue_ from p to p+1 takes it (a failed CAS means another acquire took it: retry with
+///   the new p); the winner marks the cell empty for lap p/S + 1 (release) and the slot's byte
+///   "allocated" (a plain atomic store: the slot is nobody else's at that point). If the cell
+///   is not published yet: when dequeue_ moved, retry; when `enqueue_ == p`, no slot is free
+///   (returns capacity()); otherwise a release has claimed p and is writing it: wait for it.
 /// - release: flips the slot's "allocated" byte to "free" with a CAS (the exact
-///   double-release check: of two releases at once exactly one succeeds), takes
-///   p = enqueue_++, waits until cell p is empty for lap p/S, writes the slot with state
-///   "published" (release), then adds one to `available_` (release).
+///   double-release check: of two releases at once exactly one succeeds), claims
+///   p = enqueue_++ (fetch_add: wait-free), waits until cell p is empty for lap p/S, and
+///   writes the slot with state "published" (release).
 ///
-/// The waits: a reservation guarantees that some release has taken position p and will
-/// publish it; at most capacity slots are ever in the ring, so cell p's previous lap has been
-/// taken by an acquire that will empty it. Each wait is therefore for one specific peer that
-/// is a few instructions from done, normally zero iterations. If that peer is preempted the
-/// wait lasts until it runs again: the ring is not lock-free in the strict sense (no
-/// array-based FIFO ring with sequence numbers is); Backoff yields the processor to the peer.
+/// The waits are each for one specific peer a few instructions from done, normally zero
+/// iterations: an acquire waits for the release that claimed its position; a release waits
+/// for the acquire that took its cell's previous lap (at most capacity <= S slots are ever in
+/// the ring, so that acquire has already won its CAS). If that peer is preempted, the wait
+/// lasts until it runs again: the ring is not lock-free in the strict sense (no array-based
+/// ring with sequence numbers is); Backoff yields the processor to the peer.
 ///
-/// Linearization: an acquire that fails, at its load of `available_` == 0; one that succeeds,
-/// at its reservation CAS (FIFO order is decided by the fetch_add on `dequeue_`); a release, at
-/// its CAS of the slot's byte (a second release fails from then on; the slot becomes available to
-/// acquires at the `available_` increment). Memory order: the cell store (release) and the
-/// cell load (acquire) of the next acquire carry the previous owner's writes to the next.
+/// Linearization: a successful acquire at its dequeue_ CAS (that CAS also decides the FIFO
+/// order); a failed one at its load of enqueue_ equal to p (dequeue_ was p just before, and
+/// never exceeds enqueue_). A release at its byte CAS (a second release fails from then on);
+/// the slot becomes available to acquires when its cell is published, a few instructions later.
+/// Memory order: the cell store (release) and the cell load (acquire) of the next acquire carry
+/// the previous owner's writes to the next.
 ///
-/// At creation the ring is full (slots 0 .. capacity-1 at positions 0 .. capacity-1). Cells
-/// are stored XOR-ed with that initial content, so the all-zero array already reads that way
-/// and construction does no per-slot work.
+/// At creation the ring is full (slots 0 .. capacity-1 at positions 0 .. capacity-1, enqueue_
+/// = capacity). Cells are stored XOR-ed with that initial content, so the all-zero array already
+/// reads that way and construction does no per-slot work.
 ///
-/// Memory: 8 bytes a ring cell (8 to 16 bytes a slot) + 1 byte a slot, plus three counters on
+/// Memory: 8 bytes a ring cell (8 to 16 bytes a slot) + 1 byte a slot, plus two counters on
 /// separate cache lines.
 class FifoFreeList {
 public:
@@ -63,8 +66,7 @@ public:
           allocated_(capacity),
           capacity_(capacity),
           lap_shift_(log2(ring_size(capacity))),
-          enqueue_(capacity),
-          available_(capacity) {}
+          enqueue_(capacity) {}
 
     FifoFreeList(const FifoFreeList&) = delete;
     FifoFreeList& operator=(const FifoFreeList&) = delete;
@@ -72,31 +74,40 @@ public:
     /// @brief The slot released longest ago (never-used slots first, ascending), now
     /// allocated; capacity() when every slot is out.
     /// @par Complexity
-    /// O(1); may wait for a peer in the middle of an operation on the same cell.
+    /// O(1) expected; may wait for a peer in the middle of an operation on the same cell.
     std::size_t acquire() noexcept {
-        // seq_cst: see publishes_seq_cst.
-        std::size_t units = available_.load(std::memory_order_seq_cst);
-        do {
-            if (units == 0) {
+        std::uint64_t position = dequeue_.load(std::memory_order_relaxed);
+        detail::Backoff backoff;
+        for (;;) {
+            const std::size_t cell = cell_of(position);
+            // acquire: pairs with the release that published the slot in this cell.
+            const std::uint64_t content = load(cell);
+            if (state_of(content) == state(position, 1)) {
+                // The cell cannot change before the winner of this CAS empties it, so
+                // `content` read above is still the winner's slot.
+                if (dequeue_.compare_exchange_weak(position, position + 1,
+                                                   std::memory_order_relaxed,
+                                                   std::memory_order_relaxed)) {
+                    const auto slot = static_cast<std::size_t>(content & 0xFFFF'FFFFU);
+                    // release: the next lap's writer sees the cell empty only after this read.
+                    store(cell, std::uint64_t{state(position + ring_size(), 0)} << 32);
+                    // release: the releaser's CAS that reads this mark sees this acquire's
+                    // steps before it.
+                    allocated_[slot].store(1, std::memory_order_release);
+                    return slot;
+                }
+                continue;  // another acquire took `position`; the CAS loaded the next one
+            }
+            const std::uint64_t current = dequeue_.load(std::memory_order_relaxed);
+            if (current != position) {
+                position = current;  // taken meanwhile: our view of the cell was stale
+                continue;
+            }
+            if (enqueue_.load(std::memory_order_relaxed) == position) {
                 return capacity_;
             }
-        } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_seq_cst,
-                                                   std::memory_order_seq_cst));
-        const std::uint64_t position = dequeue_.fetch_add(1, std::memory_order_relaxed);
-        const std::size_t cell = cell_of(position);
-        const std::uint32_t published = state(position, 1);
-        std::uint64_t content;
-        detail::Backoff backoff;
-        // acquire: pairs with the release that published the slot in this cell.
-        while (state_of(content = load(cell)) != published) {
-            backoff.pause();
+            backoff.pause();  // a release claimed `position` and is writing it
         }
-        const auto slot = static_cast<std::size_t>(content & 0xFFFF'FFFFU);
-        // release: the next lap's writer sees the cell empty only after this read of it.
-        store(cell, std::uint64_t{state(position + (std::uint64_t{1} << lap_shift_), 0)} << 32);
-        // release: the releaser's CAS that reads this mark sees this acquire's steps before it.
-        allocated_[slot].store(1, std::memory_order_release);
-        return slot;
     }
 
     /// @brief Queues `slot` if it is allocated; false (and nothing changes) otherwise.
@@ -117,17 +128,8 @@ public:
             backoff.pause();
         }
         store(cell, std::uint64_t{state(position, 1)} << 32 | slot);
-        // release: whoever reserves this unit and then reads the cell sees the slot.
-        // seq_cst: see publishes_seq_cst.
-        available_.fetch_add(1, std::memory_order_seq_cst);
         return true;
     }
-
-    /// @brief The last step of release() that makes the slot available is a seq_cst
-    /// read-modify-write of `available_` (as is every write to it), and acquire() starts with a
-    /// seq_cst load of it: this
-    /// orders a free before a waiter's retry without a fence (see objpool/concurrent/policy.hpp).
-    static constexpr bool publishes_seq_cst = true;
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
@@ -137,7 +139,11 @@ public:
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
     /// @brief The number of free slots (exact when no operation is in flight).
     [[nodiscard]] std::size_t available() const noexcept {
-        return available_.load(std::memory_order_relaxed);
+        // dequeue_ first: enqueue_ only grows and never falls below dequeue_, so the
+        // difference is not negative; it can overshoot while calls are in flight.
+        const std::uint64_t taken = dequeue_.load(std::memory_order_relaxed);
+        const std::uint64_t free = enqueue_.load(std::memory_order_relaxed) - taken;
+        return free < capacity_ ? static_cast<std::size_t>(free) : capacity_;
     }
     /// @brief Heap bytes used.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
@@ -150,7 +156,7 @@ private:
         while (size < capacity) {
             size *= 2;
         }
-        return capacity == 0 ? 0 : size;
+        return size;  // one cell even for capacity 0, so that acquire can read "empty" there
     }
     static unsigned log2(std::size_t power_of_two) noexcept {
         unsigned shift = 0;
@@ -161,6 +167,9 @@ private:
         return shift;
     }
 
+    [[nodiscard]] std::uint64_t ring_size() const noexcept {
+        return std::uint64_t{1} << lap_shift_;
+    }
     [[nodiscard]] std::size_t cell_of(std::uint64_t position) const noexcept {
         return static_cast<std::size_t>(position & ((std::uint64_t{1} << lap_shift_) - 1));
     }
@@ -191,7 +200,6 @@ private:
     unsigned lap_shift_;  // log2 of the ring size
     alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> enqueue_;
     alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> dequeue_{0};
-    alignas(detail::cache_line_bytes) std::atomic<std::size_t> available_;
 };
 
 }  // namespace objpool::concurrent

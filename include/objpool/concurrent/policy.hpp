@@ -39,7 +39,7 @@
 ///   store) of some atomic M, that every write to M is seq_cst, and that acquire() begins by
 ///   reading M with a seq_cst load or read-modify-write. The pools then skip the seq_cst fence a free otherwise pays for the
 ///   blocking get (objpool/detail/concurrent_waiters.hpp): a seq_cst load of the waiter count
-///   after that write is enough. The built-in lock-free lists declare it;
+///   after that write is enough. LifoFreeList and BitmapFreeList declare it;
 /// - available() and is_allocated() are exact when no operation is in flight, and otherwise
 ///   values that held at some moment during the call or are in transit;
 /// - the ordering rule of objpool/policy.hpp (never-used slots in ascending order) is
