@@ -4,7 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
@@ -232,6 +234,13 @@ describe('HTTP', () => {
     assert.deepEqual(response.json, { data: { pool: { capacity: 5 } } });
   });
 
+  test('GET with operationName', async () => {
+    const query = encodeURIComponent('query A { pools { name } } query B { pool { policy } }');
+    const response = await request({ path: `/graphql?query=${query}&operationName=B` });
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.json, { data: { pool: { policy: 'FIFO' } } });
+  });
+
   test('GET mutation is refused with 405 and Allow: POST', async () => {
     const before = (await gql('{ pool { allocated } }')).data.pool.allocated;
     const response = await request({ path: `/graphql?query=${encodeURIComponent('mutation { getObject }')}` });
@@ -327,6 +336,41 @@ describe('metrics', () => {
     assert.match(text, /^objpool_graphql_request_duration_seconds_bucket\{type="mutation",le="\+Inf"\} \d+$/m);
     assert.match(text, /^objpool_graphql_requests_total\{type="query"\} [1-9]\d*$/m);
     assert.match(text, /^objpool_http_responses_total\{code="413"\} 1$/m);
+  });
+});
+
+describe('access log', () => {
+  test('--access-log writes one line per request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'objpool-graphql-'));
+    const logFile = join(dir, 'access.log');
+    const child = spawn(binary, ['--port', '0', '--threads', '1', '--access-log', logFile],
+      { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+      const logPort = await new Promise((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          const match = output.match(/listening on http:\/\/[^\s]+:(\d+)/);
+          if (match) resolve(Number(match[1]));
+        });
+        child.on('exit', () => reject(new Error(`server exited early: ${output}`)));
+      });
+      const status = await new Promise((resolve, reject) => {
+        http.get({ host: '127.0.0.1', port: logPort, path: '/healthz?probe=1', agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        }).on('error', reject);
+      });
+      assert.equal(status, 200);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      const log = readFileSync(logFile, 'utf8');
+      assert.match(log, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/healthz\?probe=1" 200 2 \d+$/m);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
