@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Line and branch coverage of include/objpool/ by the test suites: a g++ --coverage build in
+# build/coverage runs the core, concurrent and reliability tests, then gcovr reports per file
+# (text to the terminal, HTML in build/coverage/coverage.html).
+#
+# Counters are updated atomically (-fprofile-update=atomic): the concurrent tests run threads.
+# Branches: gcovr is given --exclude-throw-branches (the exception edges the compiler adds to
+# every call that may throw are not decisions of the code) and --exclude-unreachable-branches
+# (branches on lines with no code, e.g. the closing brace of an inlined function).
+#
+# Usage: scripts/coverage.sh [--check]   (--check: fail below 100% lines or 95% branches)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh g++ cmake catch2 gcovr
+build=build/coverage
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ \
+  -DCMAKE_CXX_FLAGS="--coverage -fprofile-update=atomic -O0 -fno-inline" -DOBJPOOL_BUILD_EXAMPLES=OFF \
+  -DOBJPOOL_INSTALL=OFF >/dev/null
+cmake --build "$build" -j2 --target objpool_tests objpool_assert_tests objpool_concurrent_tests \
+  objpool_reliability_tests objpool_no_exceptions_test objpool_no_exceptions_abort
+find "$build" -name '*.gcda' -delete
+ctest --test-dir "$build" -j2 --output-on-failure \
+  -R '^(objpool_tests|objpool_assert_tests|objpool_concurrent_tests|objpool_reliability_tests|reliability):'
+
+options=(--root . --filter 'include/objpool/' --exclude-throw-branches
+         --exclude-unreachable-branches --object-directory "$build")
+gcovr "${options[@]}" --txt --sort-uncovered
+gcovr "${options[@]}" --html-details "$build/coverage.html" >/dev/null
+summary="$(gcovr "${options[@]}" --print-summary --txt /dev/null)"
+echo "$summary"
+if [ "${1:-}" = "--check" ]; then
+  lines="$(sed -n 's/^lines: \([0-9.]*\)%.*/\1/p' <<<"$summary")"
+  branches="$(sed -n 's/^branches: \([0-9.]*\)%.*/\1/p' <<<"$summary")"
+  awk -v l="$lines" -v b="$branches" 'BEGIN { exit !(l >= 100 && b >= 95) }' ||
+    { echo "coverage below 100% lines / 95% branches" >&2; exit 1; }
+fi
