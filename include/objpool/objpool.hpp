@@ -6,11 +6,17 @@
 ///   objpool::Lease or raw pointers;
 /// - the policies objpool::Fifo, objpool::Lifo and objpool::Bitmap decide which free slot
 ///   comes next (objpool/policy.hpp documents how to write your own);
+/// - objpool::HandlePool hands out checked handles {slot, generation} that detect stale use;
+/// - objpool::ConcurrentIdPool and objpool::ConcurrentObjectPool are the same pools, safe to
+///   share between threads, with blocking get_for / get_until;
 /// - objpool::BadFree is what a free of something that is not out throws.
 #pragma once
 
+#include "concurrent_id_pool.hpp"
+#include "concurrent_object_pool.hpp"
 #include "config.hpp"
 #include "error.hpp"
+#include "handle_pool.hpp"
 #include "id_pool.hpp"
 #include "lease.hpp"
 #include "lifecycle.hpp"
