@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test objpool has, on a fresh Debian or Ubuntu machine: installs what is missing,
 # then configures, builds and tests with g++, with clang++, with g++ under ASan+UBSan, with
-# clang++ under TSan, and in Release (where the benchmarks are built, not run).
+# clang++ under TSan, and in Release (where the benchmarks are built, not run); then builds the
+# API reference (warnings are errors) and runs each libFuzzer target for 20 seconds.
 #
 # Usage: scripts/test.sh [PRESET...]   (default: dev clang asan tsan release)
 set -euo pipefail
@@ -23,4 +24,6 @@ for preset in "${presets[@]}"; do
 done
 echo "=== docs: $(date -u +%H:%M:%S)"
 scripts/docs.sh
-echo "=== all presets passed: ${presets[*]}; the API reference builds without warnings"
+echo "=== fuzz: $(date -u +%H:%M:%S)"
+scripts/fuzz.sh 20
+echo "=== all presets passed: ${presets[*]}; the API reference builds without warnings; fuzzing found nothing"
