@@ -4,7 +4,7 @@
 # clang++ under TSan, and in Release (where the benchmarks are built, not run); then builds the
 # API reference (warnings are errors) and runs each libFuzzer target for 20 seconds.
 #
-# Usage: scripts/test.sh [PRESET...]   (default: dev clang asan tsan release)
+# Usage: scripts/test.sh [PRESET...]   (default: every preset, then docs and fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,14 +16,22 @@ scripts/install-deps.sh \
 command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(dev clang asan tsan release)
+everything=false
+if [ ${#presets[@]} -eq 0 ]; then
+  presets=(dev clang asan tsan release)
+  everything=true
+fi
 
 for preset in "${presets[@]}"; do
   echo "=== ${preset}: $(date -u +%H:%M:%S)"
   cmake --workflow --preset "$preset"
 done
+if ! $everything; then
+  echo "=== presets passed: ${presets[*]}"
+  exit 0
+fi
 echo "=== docs: $(date -u +%H:%M:%S)"
 scripts/docs.sh
 echo "=== fuzz: $(date -u +%H:%M:%S)"
 scripts/fuzz.sh 20
-echo "=== all presets passed: ${presets[*]}; the API reference builds without warnings; fuzzing found nothing"
+echo "=== all passed: presets ${presets[*]}; the API reference builds without warnings; fuzzing found nothing"
