@@ -9,6 +9,7 @@
 
 #include "../detail/atomic_array.hpp"
 #include "../detail/bits.hpp"
+#include "../detail/concurrent_backoff.hpp"
 #include "../policy/bitmap.hpp"
 #include "policy.hpp"
 
@@ -81,12 +82,14 @@ public:
     std::size_t acquire() noexcept {
         // seq_cst: see publishes_seq_cst.
         std::size_t units = available_.load(std::memory_order_seq_cst);
+        detail::Backoff backoff;
         do {
             if (units == 0) {
                 return capacity_;
             }
         } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_seq_cst,
-                                                   std::memory_order_seq_cst));
+                                                   std::memory_order_seq_cst) &&
+                 (backoff.pause(), true));  // lost a race: wait a little before retrying
         for (;;) {
             std::size_t slot = descend();
             if (slot == top_full) {

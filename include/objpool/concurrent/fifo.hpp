@@ -96,7 +96,10 @@ public:
                     allocated_[slot].store(1, std::memory_order_release);
                     return slot;
                 }
-                continue;  // another acquire took `position`; the CAS loaded the next one
+                // Another acquire took `position` (the CAS loaded the next one); back off a
+                // little rather than bounce dequeue_'s cache line between the cores at once.
+                backoff.pause();
+                continue;
             }
             const std::uint64_t current = dequeue_.load(std::memory_order_relaxed);
             if (current != position) {

@@ -8,6 +8,8 @@
 #include <cstdint>
 
 #include "../detail/atomic_array.hpp"
+#include "../detail/concurrent_backoff.hpp"
+#include "../detail/concurrent_counter.hpp"
 #include "../policy/lifo.hpp"
 #include "policy.hpp"
 
@@ -40,14 +42,18 @@ namespace objpool::concurrent {
 /// - The tag is 32 bits: an ABA failure needs a thread to sleep between its load and its CAS
 ///   while exactly a multiple of 2^32 other operations complete on the same pool.
 ///
-/// Memory: 4 bytes a slot, plus the head and a counter on separate cache lines.
+/// - Contention: a CAS that loses waits a little (detail::Backoff) before retrying, and the
+///   count behind available() is striped per thread (detail::StripedCounter), so that two
+///   threads do not bounce more than the head's cache line between their cores.
+///
+/// Memory: 4 bytes a slot, plus the head and 16 counter stripes on separate cache lines.
 class LifoFreeList {
 public:
     /// @brief All `capacity` slots free. O(1): the links are zero pages until touched.
     /// @pre `capacity <= objpool::max_capacity` (the pools check it).
     /// @throws std::bad_alloc.
     explicit LifoFreeList(std::size_t capacity)
-        : links_(capacity), capacity_(capacity), available_(capacity) {}
+        : links_(capacity), capacity_(capacity) {}
 
     LifoFreeList(const LifoFreeList&) = delete;
     LifoFreeList& operator=(const LifoFreeList&) = delete;
@@ -60,6 +66,7 @@ public:
         // seq_cst (not just acquire): see publishes_seq_cst.
         std::uint64_t head = head_.load(std::memory_order_seq_cst);
         std::size_t slot;
+        detail::Backoff backoff;
         for (;;) {
             slot = top_of(head);
             if (slot == capacity_) {
@@ -72,10 +79,11 @@ public:
                                             std::memory_order_seq_cst)) {
                 break;
             }
+            // Lost to another thread: retrying at once would only bounce the head's cache
+            // line between the cores again.
+            backoff.pause();
         }
-        // After the pop: the count never goes below zero, since the release that pushed this
-        // slot incremented it before pushing (and happens-before this pop).
-        available_.fetch_sub(1, std::memory_order_relaxed);
+        released_.add(-1);
         // release: a releaser's link CAS that reads this mark sees the pop (and the count)
         // before it.
         links_[slot].store(allocated_mark, std::memory_order_release);
@@ -94,11 +102,13 @@ public:
                                                   std::memory_order_relaxed)) {
             return false;
         }
-        available_.fetch_add(1, std::memory_order_relaxed);
+        released_.add(1);
+        detail::Backoff backoff;
         // release: publishes the link (and the owner's writes) to the next popper; seq_cst:
         // see publishes_seq_cst.
         while (!head_.compare_exchange_weak(head, pack(slot, head), std::memory_order_seq_cst,
                                             std::memory_order_relaxed)) {
+            backoff.pause();
             links_[slot].store(link_to(slot, top_of(head)), std::memory_order_relaxed);
         }
         return true;
@@ -118,7 +128,8 @@ public:
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
     /// @brief The number of free slots (exact when no operation is in flight).
     [[nodiscard]] std::size_t available() const noexcept {
-        return available_.load(std::memory_order_relaxed);
+        const std::int64_t free = static_cast<std::int64_t>(capacity_) + released_.sum();
+        return free <= 0 ? 0 : static_cast<std::size_t>(free) > capacity_ ? capacity_ : static_cast<std::size_t>(free);
     }
     /// @brief Heap bytes used.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return links_.bytes(); }
@@ -143,7 +154,7 @@ private:
     detail::AtomicArray<std::uint32_t> links_;  // next - slot - 1, or allocated_mark
     std::size_t capacity_;
     alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> head_{0};
-    alignas(detail::cache_line_bytes) std::atomic<std::size_t> available_;
+    detail::StripedCounter released_;  // releases minus acquires: available = capacity + it
 };
 
 }  // namespace objpool::concurrent
