@@ -27,7 +27,8 @@ options=(--root . --filter 'include/objpool/' --exclude-throw-branches
          --exclude-unreachable-branches --object-directory "$build")
 gcovr "${options[@]}" --txt --sort-uncovered
 gcovr "${options[@]}" --html-details "$build/coverage.html" >/dev/null
-summary="$(gcovr "${options[@]}" --print-summary --txt /dev/null)"
+# --txt to a file of ours: gcovr replaces its output file, which must never be /dev/null.
+summary="$(gcovr "${options[@]}" --print-summary --txt "$build/coverage.txt")"
 echo "$summary"
 if [ "${1:-}" = "--check" ]; then
   lines="$(sed -n 's/^lines: \([0-9.]*\)%.*/\1/p' <<<"$summary")"
