@@ -2,7 +2,10 @@
 # Load benchmark of objpool-graphql with wrk, next to nginx serving a fixed JSON body (the HTTP
 # ceiling of this machine), all on loopback. Prints a markdown table and writes it to $OUT.
 #   scripts/bench-server.sh                  # 10 s per workload, wrk -t2 -c32
-#   DURATION=5s THREADS=2 CONNECTIONS=32 SERVER_THREADS=2 scripts/bench-server.sh
+#   ROUNDS=3 scripts/bench-server.sh        # repeat everything (the machine may be shared)
+#   DURATION=5s THREADS=2 CONNECTIONS=32 SERVER_THREADS=2 NGINX_WORKERS=2 scripts/bench-server.sh
+# (SERVER_THREADS is objpool-graphql's --threads, NGINX_WORKERS nginx's worker_processes; both
+# default to the number of cores.)
 # Needs wrk and nginx (apt-get install wrk nginx) besides the build dependencies of serve.sh.
 set -euo pipefail
 
@@ -10,9 +13,11 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${OBJPOOL_SERVE_BUILD_DIR:-${repo}/build-serve}"
 bench="${repo}/examples/graphql_server/bench"
 duration="${DURATION:-10s}"
+rounds="${ROUNDS:-1}"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-32}"
 server_threads="${SERVER_THREADS:-$(nproc)}"
+nginx_workers="${NGINX_WORKERS:-$(nproc)}"
 out="${OUT:-${build_dir}/bench-server.md}"
 
 for tool in wrk nginx curl; do
@@ -47,7 +52,7 @@ free_port() {
 # --- nginx: a fixed JSON response, the ceiling for any HTTP server here -----------------------
 nginx_port="$(free_port)"
 cat >"${work}/nginx.conf" <<NGINX
-worker_processes ${server_threads};
+worker_processes ${nginx_workers};
 pid ${work}/nginx.pid;
 error_log ${work}/nginx-error.log;
 events { worker_connections 4096; }
@@ -104,19 +109,25 @@ run() {
   rows+=("| ${label} | ${rps} | ${ratio} | ${p50} | ${p99} | ${errors} |")
 }
 
-run "nginx, fixed JSON body (ceiling)" "http://127.0.0.1:${nginx_port}/" "${bench}/get_object.lua"
-run 'objpool-graphql `mutation { getObject }` (10,000,000 pool)' \
-  "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua"
-run 'objpool-graphql get + free churn (1,000 pool)' "http://127.0.0.1:${server_port}/graphql" "${bench}/churn.lua"
-run 'objpool-graphql `{ pool { available } }`' "http://127.0.0.1:${server_port}/graphql" "${bench}/pool_query.lua"
+# Each round measures nginx first, so every "vs nginx" compares runs a few seconds apart.
+for round in $(seq "${rounds}"); do
+  nginx_rps=""
+  run "${round}: nginx, fixed JSON body (ceiling)" "http://127.0.0.1:${nginx_port}/" "${bench}/get_object.lua"
+  run "${round}: objpool-graphql \`mutation { getObject }\` (10,000,000 pool)" \
+    "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua"
+  run "${round}: objpool-graphql get + free churn (1,000 pool)" \
+    "http://127.0.0.1:${server_port}/graphql" "${bench}/churn.lua"
+  run "${round}: objpool-graphql \`{ pool { available } }\`" \
+    "http://127.0.0.1:${server_port}/graphql" "${bench}/pool_query.lua"
+done
 
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on ${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr);"
-  echo "wrk -t${threads} -c${connections} -d${duration} --latency on loopback, server and nginx with ${server_threads} threads/workers,"
-  echo "wrk on the same cores."
+  echo "wrk -t${threads} -c${connections} -d${duration} --latency on loopback; objpool-graphql --threads ${server_threads},"
+  echo "nginx worker_processes ${nginx_workers}; wrk on the same cores."
   echo
-  echo "| workload | requests/s | vs nginx | p50 | p99 | errors |"
+  echo "| round: workload | requests/s | vs nginx | p50 | p99 | errors |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${rows[@]}"
 } | tee "${out}"

@@ -1,5 +1,6 @@
 #include "http_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <ctime>
 #include <optional>
@@ -182,7 +183,7 @@ private:
         if (shared_.access_log != nullptr) {
             const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start);
-            shared_.access_log->record(remote_, request.method, request.target, static_cast<int>(response_.result_int()),
+            shared_.access_log->record(remote_, request.method, request.target, status_,
                                        bytes, elapsed.count());
         }
     }
@@ -198,26 +199,39 @@ private:
         send(std::move(result), 11, false);
     }
 
+    // Serialises the head by hand (status line, fixed headers, the handler's headers,
+    // Content-Length, Connection) and sends it with the body as one gather write: cheaper than
+    // Beast's generic serializer, which showed up in profiles.
     void send(HttpResponse result, unsigned version, bool keep_alive) {
-        response_ = {};
-        response_.version(version);
-        response_.result(static_cast<unsigned>(result.status));
-        response_.set(http::field::server, "objpool-graphql");
-        response_.set(http::field::date, http_date());
-        for (auto& [name, value] : result.headers) response_.set(name, value);
-        response_.body() = std::move(result.body);
         keep_alive_ = keep_alive;
-        response_.keep_alive(keep_alive_);
-        response_.prepare_payload();
+        status_ = result.status;
+        const auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(result.status)));
+        head_.clear();
+        head_.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+        head_.append(std::to_string(result.status)).append(" ").append(reason.data(), reason.size()).append("\r\n");
+        head_.append("Server: objpool-graphql\r\nDate: ").append(http_date()).append("\r\n");
+        for (const auto& [name, value] : result.headers) head_.append(name).append(": ").append(value).append("\r\n");
+        head_.append("Content-Length: ").append(std::to_string(result.body.size())).append("\r\n");
+        if (!keep_alive) {
+            head_.append("Connection: close\r\n");
+        } else if (version == 10) {
+            head_.append("Connection: keep-alive\r\n");
+        }
+        head_.append("\r\n");
+        body_ = std::move(result.body);
         write_response();
     }
 
     void write_response() {
         stream_.expires_after(shared_.options.write_timeout);
-        http::async_write(stream_, response_, [self = shared_from_this()](error_code ec, std::size_t) {
+        const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
+        net::async_write(stream_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
             if (ec) return self->close();
             if (!self->keep_alive_ || self->worker_.stopping) return self->linger();
-            self->read_request();
+            // Through the queue rather than inline: the loop serves the other connections'
+            // ready events first, and the client's next request has had time to arrive, which
+            // kept the latency tail short in measurements.
+            net::post(self->stream_.get_executor(), [self] { self->read_request(); });
         });
     }
 
@@ -249,7 +263,9 @@ private:
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    http::response<http::string_body> response_;
+    std::string head_;
+    std::string body_;
+    int status_ = 0;
     std::string remote_;
     bool reading_ = false;
     bool keep_alive_ = true;
