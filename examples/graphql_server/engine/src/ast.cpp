@@ -22,7 +22,7 @@ std::string print_value(const Value& value) {
         case Value::Kind::Enum:
         case Value::Kind::Boolean: return value.text;
         case Value::Kind::Null: return "null";
-        case Value::Kind::String: return nlohmann::json(value.text).dump();
+        case Value::Kind::String: return json_text(nlohmann::json(value.text));
         case Value::Kind::List: {
             std::string out = "[";
             for (std::size_t i = 0; i < value.list.size(); ++i) {

@@ -15,6 +15,12 @@
 
 namespace gql::detail {
 
+/// JSON text of `value` for a message; bytes that are not UTF-8 (a document may carry any into
+/// a string) become U+FFFD instead of throwing.
+inline std::string json_text(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 struct Type;
 struct FieldDef;
 

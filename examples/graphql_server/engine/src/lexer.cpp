@@ -201,6 +201,14 @@ Token Lexer::next() {
     if (c == '-' || is_digit(c)) return read_number(token.location);
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
         fail("Invalid character with code " + std::to_string(static_cast<int>(c)) + ".", token.location);
+    // Outside strings and comments a GraphQL document is ASCII; naming the byte keeps the
+    // message valid UTF-8 whatever the input.
+    if ((static_cast<unsigned char>(c) & 0x80U) != 0) {
+        static const char hex[] = "0123456789ABCDEF";
+        const auto byte = static_cast<unsigned char>(c);
+        fail(std::string("Unexpected non-ASCII byte 0x") + hex[byte >> 4U] + hex[byte & 0xFU] + ".",
+             token.location);
+    }
     fail("Unexpected character \"" + std::string(1, c) + "\".", token.location);
 }
 
