@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics.hpp"
+#include "playground.hpp"
 #include "pool_registry.hpp"
 
 namespace objpool_graphql {
@@ -251,6 +252,10 @@ HttpResponse RequestHandler::route(const HttpRequest& request) const {
     const auto target = parse_target(request.target);
     if (!target) return text_response(400, "malformed request target\n");
     if (target->path == "/graphql") return handle_graphql(request, *target);
+    if (options_.playground && target->path.compare(0, playground_prefix.size(), playground_prefix) == 0) {
+        // Matched on the raw path (no percent-decoding): only the exact embedded names are served.
+        return playground_asset(request.method, request.target.substr(0, request.target.find('?')));
+    }
 
     const bool get = request.method == "GET";
     if (target->path == "/healthz") {
@@ -280,8 +285,10 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request, const Ta
     if (!is_get && request.method != "POST") {
         return reject(method_not_allowed("GET, POST", MediaType::Json, "/graphql accepts GET and POST"));
     }
-    // Issue 7: a browser's GET without a `query` parameter (Accept: text/html) is to be answered
-    // with a GraphiQL page here, before content negotiation and parameter checks reject it.
+    // A browser's GET without a `query` parameter (Accept: text/html) gets the GraphiQL page,
+    // before content negotiation and parameter checks would reject it. Not a GraphQL request, so
+    // not observed as one.
+    if (options_.playground && wants_playground_page(request, target)) return playground_page();
     const auto media = negotiate(request.header("Accept"));
     if (!media) {
         return reject(error_response(406, MediaType::Json,

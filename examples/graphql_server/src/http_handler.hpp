@@ -62,9 +62,11 @@ enum class MediaType { GraphqlResponseJson, Json };
 /// @brief Settings of the request handler.
 struct HandlerOptions {
     std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies get 413
+    bool playground = true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
 };
 
-/// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz, /metrics.
+/// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz, /metrics, and the
+/// playground (GET /graphql from a browser, /playground/*).
 /// Thread-safe: handle() may run on many threads at once.
 class RequestHandler {
 public:

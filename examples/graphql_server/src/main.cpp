@@ -14,6 +14,7 @@
 #include "http_handler.hpp"
 #include "http_server.hpp"
 #include "metrics.hpp"
+#include "playground.hpp"
 #include "pool_registry.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
@@ -29,6 +30,7 @@ struct Settings {
     gql::Limits limits;
     double read_timeout_seconds = 30;
     double write_timeout_seconds = 30;
+    bool playground = true;
 };
 
 std::string version_string() {
@@ -77,6 +79,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--max-query-depth", settings.limits.max_depth, "Deepest selection nesting")
         ->capture_default_str();
+    app.add_flag("--playground,!--no-playground", settings.playground,
+                 "Serve the GraphiQL playground to browsers at GET /graphql (the last of the two wins)")
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     if (settings.capacity > settings.max_capacity) {
@@ -94,7 +99,7 @@ int main(int argc, char** argv) {
         registry.create("default", settings.capacity, *parse_policy(settings.policy));
         Metrics metrics;
         bind_resolvers(engine, registry, metrics);
-        const RequestHandler handler(engine, registry, metrics, HandlerOptions{settings.server.max_body_bytes});
+        const RequestHandler handler(engine, registry, metrics, HandlerOptions{settings.server.max_body_bytes, settings.playground});
 
         std::unique_ptr<AccessLog> access_log;
         if (!settings.access_log.empty()) access_log = std::make_unique<AccessLog>(settings.access_log);
@@ -105,6 +110,16 @@ int main(int argc, char** argv) {
         std::printf("objpool-graphql listening on http://%s%s%s:%u (%u threads)\n", ipv6 ? "[" : "",
                     settings.server.host.c_str(), ipv6 ? "]" : "", static_cast<unsigned>(server.port()),
                     settings.server.threads);
+        if (settings.playground) {
+            if (playground_available()) {
+                std::printf("GraphQL playground: open http://%s%s%s:%u/graphql in a browser (--no-playground turns it off)\n",
+                            ipv6 ? "[" : "", settings.server.host.c_str(), ipv6 ? "]" : "",
+                            static_cast<unsigned>(server.port()));
+            } else {
+                std::printf("GraphQL playground: not available (%s)\n",
+                            std::string(playground_data::unavailable_reason).c_str());
+            }
+        }
         std::fflush(stdout);
         server.run();
         std::printf("objpool-graphql stopped\n");
