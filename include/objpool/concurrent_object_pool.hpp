@@ -123,9 +123,9 @@ public:
 #ifndef NDEBUG
         if (allocated() != 0) {
             char message[128];
-            std::snprintf(message, sizeof message,
-                          "objpool: ConcurrentObjectPool destroyed while %zu objects are out",
-                          allocated());
+            static_cast<void>(std::snprintf(
+                message, sizeof message,
+                "objpool: ConcurrentObjectPool destroyed while %zu objects are out", allocated()));
             detail::report_error(message);
         }
 #endif
@@ -296,6 +296,9 @@ private:
     struct UndoUnlessDismissed {
         Undo undo;
         bool armed = true;
+        explicit UndoUnlessDismissed(Undo on_exit) : undo(std::move(on_exit)) {}
+        UndoUnlessDismissed(const UndoUnlessDismissed&) = delete;
+        UndoUnlessDismissed& operator=(const UndoUnlessDismissed&) = delete;
         void dismiss() noexcept { armed = false; }
         ~UndoUnlessDismissed() {
             if (armed) {
@@ -390,8 +393,8 @@ private:
 
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {
         char address[2 + 2 * sizeof(void*) + 1];
-        std::snprintf(address, sizeof address, "0x%" PRIxPTR,
-                      reinterpret_cast<std::uintptr_t>(object));
+        static_cast<void>(std::snprintf(address, sizeof address, "0x%" PRIxPTR,
+                                        reinterpret_cast<std::uintptr_t>(object)));
         detail::raise<BadFree>(
             reason, reason == BadFree::Reason::out_of_range
                         ? std::string("objpool: cannot free object at ") + address +

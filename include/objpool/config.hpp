@@ -27,7 +27,8 @@ using ErrorHandler = void (*)(const char* message) noexcept;
 namespace detail {
 
 inline void default_error_handler(const char* message) noexcept {
-    std::fprintf(stderr, "%s\n", message);
+    // Nothing is left to do if stderr fails: the process aborts next.
+    static_cast<void>(std::fprintf(stderr, "%s\n", message));
     std::abort();
 }
 
@@ -47,8 +48,8 @@ inline void report_error(const char* message) noexcept {
 /// @par Complexity
 /// O(1). Thread-safe.
 inline ErrorHandler set_error_handler(ErrorHandler handler) noexcept {
-    return detail::error_handler_slot().exchange(handler ? handler : &detail::default_error_handler,
-                                                 std::memory_order_acq_rel);
+    return detail::error_handler_slot().exchange(
+        handler != nullptr ? handler : &detail::default_error_handler, std::memory_order_acq_rel);
 }
 
 }  // namespace objpool

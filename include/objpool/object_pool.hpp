@@ -107,8 +107,9 @@ public:
 #ifndef NDEBUG
         if (allocated() != 0) {
             char message[128];
-            std::snprintf(message, sizeof message,
-                          "objpool: ObjectPool destroyed while %zu objects are out", allocated());
+            static_cast<void>(std::snprintf(
+                message, sizeof message, "objpool: ObjectPool destroyed while %zu objects are out",
+                allocated()));
             detail::report_error(message);
         }
 #endif
@@ -130,14 +131,14 @@ public:
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus construction. Never allocates.
     template <class... Args>
-    [[nodiscard]] lease_type get(Args&&... args) {
+    [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE lease_type get(Args&&... args) {
         return lease_type(this, acquire(std::forward<Args>(args)...));
     }
 
     /// @brief As get(), but returns a raw pointer (nullptr when exhausted) that must be given
     /// back with free(T*).
     template <class... Args>
-    [[nodiscard]] T* acquire(Args&&... args) {
+    [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE T* acquire(Args&&... args) {
         static_assert(!reuses || sizeof...(Args) == 0,
                       "objpool: get(args...) constructs objects only with ConstructOnGet");
         const std::size_t slot = slots_.acquire();
@@ -254,6 +255,10 @@ private:
         std::size_t slot;
         T* object;
         bool armed = true;
+        ReleaseUnlessDismissed(FreeList& free_list, std::size_t acquired, T* constructing) noexcept
+            : slots(free_list), slot(acquired), object(constructing) {}
+        ReleaseUnlessDismissed(const ReleaseUnlessDismissed&) = delete;
+        ReleaseUnlessDismissed& operator=(const ReleaseUnlessDismissed&) = delete;
         void dismiss() noexcept { armed = false; }
         ~ReleaseUnlessDismissed() {
             if (armed) {
@@ -297,7 +302,7 @@ private:
 
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
     // The reset hook runs first so that, if it throws, the object is still out.
-    bool give_back(std::size_t slot, T* object) {
+    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
         if constexpr (reuses) {
             if (reset_) {
                 if (!slots_.is_allocated(slot)) {
@@ -319,7 +324,7 @@ private:
     }
 
     // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
-    void give_back_leased(T* object) noexcept {
+    OBJPOOL_DETAIL_ALWAYS_INLINE void give_back_leased(T* object) noexcept {
         if (!give_back(objects_.slot_of(object, capacity()), object)) {
             detail::report_error(
                 "objpool: a lease's object was freed through free(T*) before the lease");
@@ -328,8 +333,8 @@ private:
 
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {
         char address[2 + 2 * sizeof(void*) + 1];
-        std::snprintf(address, sizeof address, "0x%" PRIxPTR,
-                      reinterpret_cast<std::uintptr_t>(object));
+        static_cast<void>(std::snprintf(address, sizeof address, "0x%" PRIxPTR,
+                                        reinterpret_cast<std::uintptr_t>(object)));
         detail::raise<BadFree>(reason, reason == BadFree::Reason::out_of_range
                                            ? std::string("objpool: cannot free object at ") +
                                                  address + ": not an object of this pool"

@@ -65,7 +65,7 @@ public:
     std::size_t acquire() noexcept {
         // seq_cst (not just acquire): see publishes_seq_cst.
         std::uint64_t head = head_.load(std::memory_order_seq_cst);
-        std::size_t slot;
+        std::size_t slot = capacity_;
         detail::Backoff backoff;
         for (;;) {
             slot = top_of(head);

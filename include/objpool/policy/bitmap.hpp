@@ -112,7 +112,7 @@ struct Bitmap {
         static constexpr std::uint64_t full = ~std::uint64_t{0};
 
         // The lowest leaf word with a clear bit, walking down from the top.
-        OBJPOOL_DETAIL_NOINLINE std::size_t lowest_not_full() const noexcept {
+        [[nodiscard]] OBJPOOL_DETAIL_NOINLINE std::size_t lowest_not_full() const noexcept {
             std::size_t leaf = 0;
             for (std::size_t level = depth_; level-- > 1;) {
                 leaf = leaf * 64 + detail::lowest_set_bit(~words_[offset_[level] + leaf]);
