@@ -131,14 +131,14 @@ public:
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus construction. Never allocates.
     template <class... Args>
-    [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE lease_type get(Args&&... args) {
+    [[nodiscard]] lease_type get(Args&&... args) {
         return lease_type(this, acquire(std::forward<Args>(args)...));
     }
 
     /// @brief As get(), but returns a raw pointer (nullptr when exhausted) that must be given
     /// back with free(T*).
     template <class... Args>
-    [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE T* acquire(Args&&... args) {
+    [[nodiscard]] T* acquire(Args&&... args) {
         static_assert(!reuses || sizeof...(Args) == 0,
                       "objpool: get(args...) constructs objects only with ConstructOnGet");
         const std::size_t slot = slots_.acquire();
@@ -302,7 +302,7 @@ private:
 
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
     // The reset hook runs first so that, if it throws, the object is still out.
-    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
+    bool give_back(std::size_t slot, T* object) {
         if constexpr (reuses) {
             if (reset_) {
                 if (!slots_.is_allocated(slot)) {
@@ -324,7 +324,7 @@ private:
     }
 
     // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
-    OBJPOOL_DETAIL_ALWAYS_INLINE void give_back_leased(T* object) noexcept {
+    void give_back_leased(T* object) noexcept {
         if (!give_back(objects_.slot_of(object, capacity()), object)) {
             detail::report_error(
                 "objpool: a lease's object was freed through free(T*) before the lease");
