@@ -32,8 +32,9 @@ extern const std::string_view unavailable_reason;  ///< empty when the assets ar
 inline constexpr std::string_view playground_prefix = "/playground/";
 
 /// @brief The Content-Security-Policy of the page and its assets: everything from the server
-/// itself, nothing inline but styles (GraphiQL's editor sets style attributes), fonts and images
-/// also as data: URLs (GraphiQL's CSS embeds its fonts), no framing.
+/// itself; no inline scripts and no eval; inline styles allowed because GraphiQL's dialogs and
+/// menus insert <style> elements; fonts and images also as data: URLs (GraphiQL's CSS embeds its
+/// fonts); no framing, no forms, no <base>.
 inline constexpr std::string_view playground_csp =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -133,6 +133,13 @@ test('the run button runs mutation { getObject } on the server and the result sh
   console.log(`screenshot: ${screenshotPath}`);
 });
 
+test('menus and dialogs open (they insert inline <style> elements, which the CSP allows)', async () => {
+  await page.getByLabel('Open settings dialog').first().click();
+  await page.getByRole('dialog').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached', timeout: 10_000 });
+});
+
 test('no request left the server and nothing violated the Content-Security-Policy', async () => {
   assert.deepEqual(foreignRequests, []);
   assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
