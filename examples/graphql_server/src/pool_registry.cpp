@@ -26,10 +26,24 @@ std::optional<Policy> parse_policy(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-NoSuchPool::NoSuchPool(const std::string& name) : std::out_of_range("no pool named \"" + name + "\"") {}
+namespace {
+
+// A pool name as quoted in an error message: at most 100 bytes (cut on a UTF-8 character
+// boundary), so that a client's megabyte-long name is not echoed back in full.
+std::string quoted(const std::string& name) {
+    constexpr std::size_t max_bytes = 100;
+    if (name.size() <= max_bytes) return "\"" + name + "\"";
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0U) == 0x80U) --end;
+    return "\"" + name.substr(0, end) + "\"... (" + std::to_string(name.size()) + " bytes)";
+}
+
+}  // namespace
+
+NoSuchPool::NoSuchPool(const std::string& name) : std::out_of_range("no pool named " + quoted(name)) {}
 
 PoolExists::PoolExists(const std::string& name)
-    : std::invalid_argument("a pool named \"" + name + "\" already exists") {}
+    : std::invalid_argument("a pool named " + quoted(name) + " already exists") {}
 
 BadCapacity::BadCapacity(long long capacity, std::size_t max_capacity)
     : std::invalid_argument("capacity must be between 1 and " + std::to_string(max_capacity) + ", got " +
@@ -37,41 +51,45 @@ BadCapacity::BadCapacity(long long capacity, std::size_t max_capacity)
 
 using Id = std::uint32_t;
 
-// One pool and the mutex that serialises every use of it (objpool::IdPool is not thread-safe).
+// One pool. objpool::ConcurrentIdPool is safe to use from any number of threads, so get, free
+// and is_allocated take no lock here: requests on the same pool run in parallel, and an id is
+// never out twice (of two concurrent frees of one id exactly one succeeds).
 class PoolRegistry::Entry {
 public:
     Entry(std::string name, std::size_t capacity, Policy policy)
         : name_(std::move(name)), policy_(policy), pool_(make_pool(capacity, policy)) {}
 
-    std::optional<Id> get() {
-        std::lock_guard lock(mutex_);
+    std::optional<Id> get() noexcept {
         return std::visit([](auto& pool) { return pool.get(); }, pool_);
     }
 
-    bool free(long long id) {
+    bool free(long long id) noexcept {
         if (!in_id_range(id)) return false;
-        std::lock_guard lock(mutex_);
         return std::visit([id](auto& pool) { return pool.try_free(static_cast<Id>(id)); }, pool_);
     }
 
-    bool is_allocated(long long id) const {
+    bool is_allocated(long long id) const noexcept {
         if (!in_id_range(id)) return false;
-        std::lock_guard lock(mutex_);
         return std::visit([id](const auto& pool) { return pool.is_allocated(static_cast<Id>(id)); }, pool_);
     }
 
+    // available() is read once so that available + allocated == capacity in every snapshot;
+    // under concurrent gets and frees it is a value that held recently.
     PoolStats stats() const {
-        std::lock_guard lock(mutex_);
         return std::visit(
             [this](const auto& pool) {
-                return PoolStats{name_, policy_, pool.capacity(), pool.available(), pool.allocated()};
+                const std::size_t capacity = pool.capacity();
+                const std::size_t available = pool.available();
+                return PoolStats{name_, policy_, capacity, available, capacity - available};
             },
             pool_);
     }
 
 private:
-    using AnyPool = std::variant<objpool::IdPool<objpool::Fifo, Id>, objpool::IdPool<objpool::Lifo, Id>,
-                                 objpool::IdPool<objpool::Bitmap, Id>>;
+    // ConcurrentIdPool can be neither copied nor moved: the alternative is built in place.
+    using AnyPool = std::variant<objpool::ConcurrentIdPool<objpool::Fifo, Id>,
+                                 objpool::ConcurrentIdPool<objpool::Lifo, Id>,
+                                 objpool::ConcurrentIdPool<objpool::Bitmap, Id>>;
 
     static AnyPool make_pool(std::size_t capacity, Policy policy) {
         switch (policy) {
@@ -89,7 +107,6 @@ private:
 
     const std::string name_;
     const Policy policy_;
-    mutable std::mutex mutex_;
     AnyPool pool_;
 };
 

@@ -1,5 +1,5 @@
-// The server's named id pools. Kept apart from the GraphQL and HTTP code so that the locking
-// scheme can later switch to objpool's concurrent pools without touching anything else.
+// The server's named id pools (objpool::ConcurrentIdPool), kept apart from the GraphQL and HTTP
+// code so that the locking scheme can change without touching anything else.
 #pragma once
 
 #include <cstddef>
@@ -50,12 +50,14 @@ public:
     BadCapacity(long long capacity, std::size_t max_capacity);
 };
 
-/// @brief Named objpool::IdPool instances (ids 1..capacity), safe to use from many threads.
+/// @brief Named objpool::ConcurrentIdPool instances (ids 1..capacity), safe to use from many threads.
 ///
-/// Locking: the name -> pool map is guarded by a shared_mutex (shared for lookups, exclusive
-/// for create/erase); each pool has its own mutex, so operations on different pools never
-/// contain each other. A pool erased while another thread is using it stays alive until
-/// that operation finishes (shared ownership).
+/// Locking: the name -> pool map is guarded by a shared_mutex, held only to look a name up
+/// (shared) or to insert / remove one (exclusive), never while a pool is used. get, free and
+/// is_allocated then run lock-free on the pool itself (objpool::ConcurrentIdPool with the Fifo,
+/// Lifo or Bitmap policy), so requests on the same pool proceed in parallel and an id is never
+/// out twice. A pool erased while another thread is using it stays alive until that operation
+/// finishes (shared ownership); an operation that starts after erase() returns gets NoSuchPool.
 class PoolRegistry {
 public:
     /// @param max_capacity the largest capacity create() accepts.
@@ -82,7 +84,8 @@ public:
     /// @brief Whether `id` is out of pool `name` (false outside 1..capacity). @throws NoSuchPool.
     bool is_allocated(const std::string& name, long long id) const;
 
-    /// @brief A snapshot of pool `name`, or nullopt when there is none.
+    /// @brief A snapshot of pool `name`, or nullopt when there is none: available + allocated ==
+    /// capacity, each a value that held recently when other threads are using the pool.
     std::optional<PoolStats> stats(const std::string& name) const;
 
     /// @brief Snapshots of every pool, ordered by name.

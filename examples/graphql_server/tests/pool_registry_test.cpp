@@ -1,6 +1,7 @@
 #include <objpool_catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
 #include <thread>
 #include <vector>
@@ -172,4 +173,160 @@ TEST_CASE("registry: a pool erased while in use stays valid for that use", "[reg
     }
     creator.join();
     CHECK(seen >= 0);
+}
+
+// The pool is far smaller than the number of gets, so every id is handed out, freed and handed
+// out again many times; an owner table (one atomic flag per id) catches any id out twice.
+TEST_CASE("registry: get/free churn on one small pool never hands an id out twice",
+          "[registry][concurrency]") {
+    constexpr std::size_t capacity = 16;
+    constexpr int threads = 4;
+    constexpr int rounds = 20000;
+    for (auto policy : {Policy::Fifo, Policy::Lifo, Policy::Bitmap}) {
+        CAPTURE(objpool_graphql::policy_name(policy));
+        PoolRegistry registry(1000);
+        registry.create("small", capacity, policy);
+        std::vector<std::atomic<int>> owner(capacity + 1);
+        std::atomic<int> duplicates{0};
+        std::atomic<int> bad_frees{0};
+        std::atomic<long> handed_out{0};
+        std::vector<std::thread> workers;
+        for (int t = 0; t < threads; ++t) {
+            workers.emplace_back([&, t] {
+                std::vector<std::uint32_t> held;
+                for (int i = 0; i < rounds; ++i) {
+                    if (const auto id = registry.get("small")) {
+                        int expected = 0;
+                        if (*id < 1 || *id > capacity || !owner[*id].compare_exchange_strong(expected, t + 1)) {
+                            duplicates.fetch_add(1);
+                        } else {
+                            held.push_back(*id);
+                            handed_out.fetch_add(1);
+                        }
+                    }
+                    // Hold up to 3 ids, then give the oldest back.
+                    if (held.size() > 3 || (!held.empty() && i % 2 == 0)) {
+                        const auto id = held.front();
+                        held.erase(held.begin());
+                        if (!registry.is_allocated("small", id)) bad_frees.fetch_add(1);
+                        owner[id].store(0);
+                        if (!registry.free("small", id)) bad_frees.fetch_add(1);
+                    }
+                }
+                for (const auto id : held) {
+                    owner[id].store(0);
+                    if (!registry.free("small", id)) bad_frees.fetch_add(1);
+                }
+            });
+        }
+        for (auto& worker : workers) worker.join();
+        CHECK(duplicates.load() == 0);
+        CHECK(bad_frees.load() == 0);
+        CHECK(handed_out.load() > static_cast<long>(capacity) * 10);  // ids really were reused
+        const auto stats = registry.stats("small");
+        CHECK(stats->available == capacity);
+        CHECK(stats->allocated == 0);
+    }
+}
+
+TEST_CASE("registry: of threads freeing the same id at once, exactly one succeeds",
+          "[registry][concurrency]") {
+    constexpr int threads = 4;
+    constexpr int rounds = 2000;
+    for (auto policy : {Policy::Fifo, Policy::Lifo, Policy::Bitmap}) {
+        CAPTURE(objpool_graphql::policy_name(policy));
+        PoolRegistry registry(1000);
+        registry.create("p", 8, policy);
+        int failures = 0;
+        for (int round = 0; round < rounds / 100; ++round) {
+            std::vector<std::uint32_t> ids;
+            while (const auto id = registry.get("p")) ids.push_back(*id);
+            std::atomic<int> successes{0};
+            std::vector<std::thread> workers;
+            for (int t = 0; t < threads; ++t) {
+                workers.emplace_back([&] {
+                    for (const auto id : ids) {
+                        if (registry.free("p", id)) successes.fetch_add(1);
+                    }
+                });
+            }
+            for (auto& worker : workers) worker.join();
+            if (successes.load() != static_cast<int>(ids.size())) ++failures;
+            if (registry.stats("p")->available != 8) ++failures;
+        }
+        CHECK(failures == 0);
+    }
+}
+
+TEST_CASE("registry: erase while other threads get and free on the same pool",
+          "[registry][concurrency]") {
+    PoolRegistry registry(1000);
+    std::atomic<bool> done{false};
+    std::atomic<long> operations{0};
+    std::vector<std::thread> users;
+    for (int t = 0; t < 3; ++t) {
+        users.emplace_back([&] {
+            while (!done.load()) {
+                try {
+                    if (const auto id = registry.get("flip")) {
+                        (void)registry.is_allocated("flip", *id);
+                        (void)registry.free("flip", *id);  // false when the pool was replaced meanwhile
+                    }
+                    (void)registry.stats("flip");
+                    operations.fetch_add(1);
+                } catch (const NoSuchPool&) {
+                }
+            }
+        });
+    }
+    for (int i = 0; i < 90; ++i) {
+        const auto policy = i % 3 == 0 ? Policy::Fifo : i % 3 == 1 ? Policy::Lifo : Policy::Bitmap;
+        registry.create("flip", 50, policy);
+        std::this_thread::yield();
+        registry.erase("flip");
+    }
+    done.store(true);
+    for (auto& user : users) user.join();
+    CHECK_FALSE(registry.stats("flip"));
+    CHECK(operations.load() >= 0);
+}
+
+TEST_CASE("registry: snapshots under load always add up to the capacity", "[registry][concurrency]") {
+    PoolRegistry registry(1000);
+    registry.create("p", 64, Policy::Lifo);
+    std::atomic<bool> done{false};
+    std::thread churn([&] {
+        while (!done.load()) {
+            if (const auto id = registry.get("p")) (void)registry.free("p", *id);
+        }
+    });
+    int bad = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const auto stats = registry.stats("p");
+        if (stats->available + stats->allocated != 64 || stats->available > 64) ++bad;
+    }
+    done.store(true);
+    churn.join();
+    CHECK(bad == 0);
+}
+
+TEST_CASE("registry: error messages quote at most 100 bytes of a name", "[registry]") {
+    PoolRegistry registry(10);
+    const std::string huge(1'000'000, 'x');
+    try {
+        (void)registry.get(huge);
+        FAIL("no exception");
+    } catch (const NoSuchPool& e) {
+        CHECK(std::string(e.what()).size() < 200);
+        CHECK(std::string(e.what()).find("(1000000 bytes)") != std::string::npos);
+    }
+    // Cut on a character boundary: 99 ASCII bytes, then a 2-byte character across byte 100.
+    const std::string name = std::string(99, 'a') + "\xC3\xA9" + std::string(10, 'b');
+    try {
+        (void)registry.get(name);
+        FAIL("no exception");
+    } catch (const NoSuchPool& e) {
+        CHECK(std::string(e.what()) == "no pool named \"" + std::string(99, 'a') + "\"... (111 bytes)");
+    }
+    CHECK_THROWS_WITH(registry.get("short"), "no pool named \"short\"");
 }
