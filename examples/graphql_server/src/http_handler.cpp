@@ -10,6 +10,7 @@
 #include "metrics.hpp"
 #include "playground.hpp"
 #include "pool_registry.hpp"
+#include "request_checks.hpp"
 
 namespace objpool_graphql {
 
@@ -108,6 +109,9 @@ struct GraphqlParams {
 
 // Fills `params` from a POST body; returns an error message when the body is not a valid request.
 std::optional<std::string> params_from_body(std::string_view body, GraphqlParams& params) {
+    if (json_nests_deeper_than(body, max_json_depth)) {
+        return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
+    }
     auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded()) return "the request body is not valid JSON";
     if (!json.is_object()) return "the request body must be a JSON object";
@@ -131,9 +135,18 @@ std::optional<std::string> params_from_body(std::string_view body, GraphqlParams
 std::optional<std::string> params_from_query(const Target& target, GraphqlParams& params) {
     const auto query = target.query.find("query");
     if (query == target.query.end()) return "the request must have a \"query\" parameter";
+    for (const std::string_view name : {"query", "variables", "operationName", "extensions"}) {
+        const auto parameter = target.query.find(name);
+        if (parameter != target.query.end() && !is_valid_utf8(parameter->second)) {
+            return "the \"" + std::string(name) + "\" parameter is not valid UTF-8";
+        }
+    }
     params.query = query->second;
     if (const auto variables = target.query.find("variables");
         variables != target.query.end() && !variables->second.empty()) {
+        if (json_nests_deeper_than(variables->second, max_json_depth)) {
+            return "the \"variables\" parameter nests deeper than " + std::to_string(max_json_depth) + " levels";
+        }
         auto json = nlohmann::json::parse(variables->second, nullptr, false);
         if (json.is_discarded() || (!json.is_null() && !json.is_object())) {
             return "the \"variables\" parameter must be a JSON object";
