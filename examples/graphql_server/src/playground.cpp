@@ -52,8 +52,9 @@ HttpResponse playground_page() {
     if (!playground_available()) {
         return plain(503, "The GraphQL playground is not available: " +
                               std::string(playground_data::unavailable_reason) +
-                              ".\nRebuild objpool-graphql with npm and the npm registry reachable "
-                              "(see docs/graphql-server.md). GraphQL itself works: POST /graphql.\n");
+                              ".\nRebuild objpool-graphql with npm and the npm registry reachable (and "
+                              "OBJPOOL_GRAPHQL_PLAYGROUND=ON); see docs/graphql-server.md. GraphQL itself "
+                              "works: POST /graphql.\n");
     }
     HttpResponse response;
     response.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
