@@ -48,7 +48,7 @@
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
     defaultQuery: defaultQuery,
-    defaultVariables: '{ "id": 0 }',
+    defaultVariables: '{ "id": 1 }',
     visiblePlugin: 'Documentation Explorer'
   }));
 }());
