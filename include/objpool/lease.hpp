@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/bits.hpp"
 
 namespace objpool {
 
@@ -45,7 +46,7 @@ public:
     /// @brief Gives the object back to its pool (running the pool's reset hook or destructor).
     /// A reset hook that throws here ends the program (std::terminate), as any exception
     /// leaving a destructor does; give the object back with `pool.free(lease)` to see it.
-    ~Lease() { give_back(); }
+    OBJPOOL_DETAIL_ALWAYS_INLINE ~Lease() { give_back(); }
 
     // Narrow contracts, so not noexcept: OBJPOOL_ASSERT may be made to throw.
 
@@ -77,7 +78,7 @@ private:
 
     Lease(Pool* pool, value_type* object) noexcept : pool_(pool), object_(object) {}
 
-    void give_back() noexcept {
+    OBJPOOL_DETAIL_ALWAYS_INLINE void give_back() noexcept {
         if (object_ != nullptr) {
             pool_->give_back_leased(std::exchange(object_, nullptr));
         }

@@ -131,14 +131,14 @@ public:
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus construction. Never allocates.
     template <class... Args>
-    [[nodiscard]] lease_type get(Args&&... args) {
+    [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE lease_type get(Args&&... args) {
         return lease_type(this, acquire(std::forward<Args>(args)...));
     }
 
     /// @brief As get(), but returns a raw pointer (nullptr when exhausted) that must be given
     /// back with free(T*).
     template <class... Args>
-    [[nodiscard]] T* acquire(Args&&... args) {
+    [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE T* acquire(Args&&... args) {
         static_assert(!reuses || sizeof...(Args) == 0,
                       "objpool: get(args...) constructs objects only with ConstructOnGet");
         const std::size_t slot = slots_.acquire();
@@ -302,13 +302,10 @@ private:
 
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
     // The reset hook runs first so that, if it throws, the object is still out.
-    bool give_back(std::size_t slot, T* object) {
+    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
         if constexpr (reuses) {
-            if (reset_) {
-                if (!slots_.is_allocated(slot)) {
-                    return false;
-                }
-                reset_(*object);
+            if (reset_ && !reset_if_allocated(slot, object)) {
+                return false;
             }
         } else {
             if (!slots_.is_allocated(slot)) {
@@ -323,8 +320,18 @@ private:
         return true;
     }
 
+    // The reset hook, if the object is out (else false). Out of line: the std::function call
+    // would otherwise make every give_back too large to inline.
+    OBJPOOL_DETAIL_NOINLINE bool reset_if_allocated(std::size_t slot, T* object) {
+        if (!slots_.is_allocated(slot)) {
+            return false;
+        }
+        reset_(*object);
+        return true;
+    }
+
     // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
-    void give_back_leased(T* object) noexcept {
+    OBJPOOL_DETAIL_ALWAYS_INLINE void give_back_leased(T* object) noexcept {
         if (!give_back(objects_.slot_of(object, capacity()), object)) {
             detail::report_error(
                 "objpool: a lease's object was freed through free(T*) before the lease");

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../detail/allocation_bits.hpp"
+#include "../detail/bits.hpp"
 #include "../detail/zeroed_array.hpp"
 
 namespace objpool {
@@ -14,9 +15,11 @@ namespace objpool {
 /// before all others: they come first, in ascending order, then freed slots in the order
 /// they were freed.
 ///
-/// Data structure: a ring of `capacity` freed slot indices (4 bytes a slot) with a read and
-/// a write position, a watermark of never-used slots, and one allocation bit a slot. The ring
-/// cannot overflow: it never holds more than the slots that are neither out nor never-used.
+/// Data structure: a ring of `capacity` free slot indices (4 bytes a slot) with a read and a
+/// write position and a count, and one allocation bit a slot. An entry holds its slot minus its
+/// position (mod 2^32), so the zeroed ring at construction already reads 0, 1, ..., capacity-1:
+/// a full ring of the never-used slots in ascending order, with no watermark to check on get
+/// and no per-slot work at creation. The ring cannot overflow: it holds exactly the free slots.
 /// Fifo spreads reuse evenly over all slots, which delays the reuse of an id as long as
 /// possible (useful when stale ids may still be in flight).
 ///
@@ -27,22 +30,19 @@ struct Fifo {
     public:
         /// @brief All `capacity` slots free. O(1): the arrays are zero pages until touched.
         explicit FreeList(std::size_t capacity)
-            : ring_(capacity), allocated_(capacity), capacity_(capacity) {}
+            : ring_(capacity), allocated_(capacity), capacity_(capacity), queued_(capacity) {}
 
         /// @brief The lowest never-used slot, else the slot freed longest ago, else capacity().
         std::size_t acquire() noexcept {
-            std::size_t slot = fresh_;
-            if (slot != capacity_) {
-                ++fresh_;
-            } else {
-                if (queued_ == 0) {
-                    return capacity_;
-                }
-                --queued_;
-                slot = ring_[head_];
-                head_ = next(head_);
+            if (queued_ == 0) {
+                return capacity_;
             }
+            --queued_;
+            const std::size_t slot = static_cast<std::uint32_t>(ring_[head_] + head_);
+            head_ = next(head_);
             allocated_.set(slot);
+            // The ring holds slots only: lets the caller's `== capacity()` test fold away.
+            OBJPOOL_DETAIL_ASSUME(slot < capacity_);
             return slot;
         }
 
@@ -51,7 +51,7 @@ struct Fifo {
             if (!allocated_.test_and_clear(slot)) {
                 return false;
             }
-            ring_[tail_] = static_cast<std::uint32_t>(slot);
+            ring_[tail_] = static_cast<std::uint32_t>(slot - tail_);
             tail_ = next(tail_);
             ++queued_;
             return true;
@@ -62,16 +62,10 @@ struct Fifo {
         /// throws; release() would queue the slot last instead).
         void unacquire(std::size_t slot) noexcept {
             allocated_.test_and_clear(slot);
-            // Taken from the ring, `slot` is the entry just before head_. Taken fresh, it was
-            // never out, so it is not in the ring, except as the ring's initial zero when the
-            // capacity is 1, where putting it back in the ring is an equivalent state.
-            const std::size_t previous = head_ == 0 ? capacity_ - 1 : head_ - 1;
-            if (fresh_ == capacity_ && ring_[previous] == slot) {
-                head_ = previous;
-                ++queued_;
-            } else {
-                --fresh_;
-            }
+            // `slot` was read from the entry just before head_, which acquire() left as it was:
+            // stepping head_ back puts it first in line again.
+            head_ = head_ == 0 ? capacity_ - 1 : head_ - 1;
+            ++queued_;
         }
 
         /// @brief Whether `slot` is out. @pre `slot < capacity()`.
@@ -82,9 +76,7 @@ struct Fifo {
         /// @brief The number of slots.
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
         /// @brief The number of free slots.
-        [[nodiscard]] std::size_t available() const noexcept {
-            return capacity_ - fresh_ + queued_;
-        }
+        [[nodiscard]] std::size_t available() const noexcept { return queued_; }
         /// @brief Heap bytes of bookkeeping (4 bytes + 1 bit a slot).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
             return ring_.bytes() + allocated_.bytes();
@@ -98,10 +90,9 @@ struct Fifo {
         detail::ZeroedArray<std::uint32_t> ring_;
         detail::AllocationBits allocated_;
         std::size_t capacity_;
-        std::size_t head_ = 0;    // next freed slot to hand out
-        std::size_t tail_ = 0;    // where the next freed slot goes
-        std::size_t queued_ = 0;  // freed slots in the ring
-        std::size_t fresh_ = 0;   // slots below it have been handed out at least once
+        std::size_t queued_;    // free slots in the ring
+        std::size_t head_ = 0;  // position of the next slot to hand out
+        std::size_t tail_ = 0;  // position the next freed slot goes to
     };
 };
 
