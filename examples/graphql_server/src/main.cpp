@@ -99,7 +99,8 @@ int main(int argc, char** argv) {
         registry.create("default", settings.capacity, *parse_policy(settings.policy));
         Metrics metrics;
         bind_resolvers(engine, registry, metrics);
-        const RequestHandler handler(engine, registry, metrics, HandlerOptions{settings.server.max_body_bytes, settings.playground});
+        const RequestHandler handler(engine, registry, metrics,
+                                     HandlerOptions{settings.server.max_body_bytes, settings.playground});
 
         std::unique_ptr<AccessLog> access_log;
         if (!settings.access_log.empty()) access_log = std::make_unique<AccessLog>(settings.access_log);
@@ -112,7 +113,8 @@ int main(int argc, char** argv) {
                     settings.server.threads);
         if (settings.playground) {
             if (playground_available()) {
-                std::printf("GraphQL playground: open http://%s%s%s:%u/graphql in a browser (--no-playground turns it off)\n",
+                std::printf("GraphQL playground: open http://%s%s%s:%u/graphql in a browser "
+                            "(--no-playground turns it off)\n",
                             ipv6 ? "[" : "", settings.server.host.c_str(), ipv6 ? "]" : "",
                             static_cast<unsigned>(server.port()));
             } else {

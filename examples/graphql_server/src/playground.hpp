@@ -21,8 +21,8 @@ struct Asset {
 };
 
 // Defined in the generated playground_assets.cpp.
-extern const std::string_view page;                ///< the HTML page; empty when unavailable
-extern const Asset* const assets;                  ///< `asset_count` assets
+extern const std::string_view page;  ///< the HTML page; empty when unavailable
+extern const Asset* const assets;    ///< `asset_count` assets
 extern const std::size_t asset_count;
 extern const std::string_view unavailable_reason;  ///< empty when the assets are embedded
 
@@ -36,8 +36,9 @@ inline constexpr std::string_view playground_prefix = "/playground/";
 /// menus insert <style> elements; fonts and images also as data: URLs (GraphiQL's CSS embeds its
 /// fonts); no framing, no forms, no <base>.
 inline constexpr std::string_view playground_csp =
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'";
 
 /// @brief Whether the assets were embedded at build time.
 [[nodiscard]] bool playground_available() noexcept;

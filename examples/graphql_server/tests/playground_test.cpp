@@ -18,7 +18,8 @@ using namespace objpool_graphql;
 
 namespace {
 
-constexpr std::string_view browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+constexpr std::string_view browser_accept =
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 struct PlaygroundFixture {
     explicit PlaygroundFixture(bool playground = true)
@@ -27,9 +28,11 @@ struct PlaygroundFixture {
         bind_resolvers(engine, registry, metrics);
     }
 
-    HttpResponse request(std::string_view method, std::string_view target, std::string_view accept = {}) const {
+    HttpResponse request(std::string_view method, std::string_view target,
+                         std::string_view accept = {}) const {
         HttpRequest request{method, target, {}, {}};
-        if (!accept.empty()) request.headers.emplace_back("Accept", accept);
+        if (!accept.empty())
+            request.headers.emplace_back("Accept", accept);
         return handler.handle(request);
     }
 
@@ -70,7 +73,8 @@ TEST_CASE("a browser's GET /graphql gets the playground page", "[playground]") {
 TEST_CASE("programs keep getting GraphQL at /graphql", "[playground]") {
     const PlaygroundFixture server;
     SECTION("a query parameter means GraphQL, whatever Accept says") {
-        const auto response = server.request("GET", "/graphql?query=%7Bpools%7Bname%7D%7D", browser_accept);
+        const auto response =
+            server.request("GET", "/graphql?query=%7Bpools%7Bname%7D%7D", browser_accept);
         CHECK(response.status == 200);
         CHECK(header_or_empty(response, "Content-Type").rfind("application/json", 0) == 0);
     }
@@ -106,7 +110,8 @@ TEST_CASE("assets are served from the fixed table with immutable caching", "[pla
     }
 }
 
-TEST_CASE("only exact asset names are served: traversal, escapes and absolute paths get 404", "[playground]") {
+TEST_CASE("only exact asset names are served: traversal, escapes and absolute paths get 404",
+          "[playground]") {
     const PlaygroundFixture server;
     std::string hash = "0000000000000000";
     std::string name = "graphiql.min.js";
