@@ -9,27 +9,9 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${OBJPOOL_SERVE_BUILD_DIR:-${repo}/build-serve}"
-packages=(g++ cmake make libboost1.81-dev libcli11-dev nlohmann-json3-dev)
-
-missing=()
-for package in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "${package}" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("${package}")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  if [[ "$(id -u)" -eq 0 ]]; then
-    sudo=()
-  elif command -v sudo >/dev/null; then
-    sudo=(sudo)
-  else
-    echo "serve.sh: missing packages (${missing[*]}) and no root rights or sudo to install them" >&2
-    exit 1
-  fi
-  echo "serve.sh: installing ${missing[*]}" >&2
-  "${sudo[@]}" apt-get update
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+"${repo}/scripts/install-deps.sh" g++ cmake make libboost1.81-dev libcli11-dev nlohmann-json3-dev >&2
+# npm fetches the GraphiQL playground's assets at build time (from the committed lockfile).
+command -v npm >/dev/null || "${repo}/scripts/install-deps.sh" nodejs npm >&2
 
 cmake -S "${repo}" -B "${build_dir}" -DCMAKE_BUILD_TYPE=Release -DOBJPOOL_BUILD_TESTS=OFF \
   -DOBJPOOL_BUILD_EXAMPLES=ON >&2

@@ -14,6 +14,9 @@ scripts/install-deps.sh \
   libbenchmark-dev libfoonathan-memory-dev doxygen python3
 # Node.js runs the GraphQL end-to-end tests; some machines carry a non-Debian build that bundles npm.
 command -v npm >/dev/null || scripts/install-deps.sh nodejs npm
+# Debian's Chromium runs the playground's browser test; with it installed, a skip is a failure.
+scripts/install-deps.sh chromium fonts-liberation
+export OBJPOOL_REQUIRE_BROWSER=1
 
 presets=("$@")
 everything=false
