@@ -146,6 +146,8 @@ public:
             return nullptr;
         }
         T* const object = objects_.at(slot);
+        // A slot was acquired, so the block is not empty: lets the caller's null test fold away.
+        OBJPOOL_DETAIL_ASSUME(object != nullptr);
         detail::unpoison(object, sizeof(T));
         if constexpr (reuses) {
             if (slot == used_) {
@@ -180,8 +182,8 @@ public:
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus the reset hook or destructor.
     void free(T* object) {
-        const std::size_t slot = objects_.slot_of(object, capacity());
-        if (slot == capacity()) {
+        const std::size_t slot = objects_.index_of(object);
+        if (slot >= capacity()) {
             raise_bad_free(object, BadFree::Reason::out_of_range);
         }
         if (!give_back(slot, object)) {
@@ -193,16 +195,16 @@ public:
     /// it was (false changes nothing).
     /// @throws only what the reset hook throws.
     bool try_free(T* object) {
-        const std::size_t slot = objects_.slot_of(object, capacity());
-        return slot != capacity() && give_back(slot, object);
+        const std::size_t slot = objects_.index_of(object);
+        return slot < capacity() && give_back(slot, object);
     }
 
     /// @brief The id (1 .. capacity) of one of this pool's slots, or 0 for any other address.
     /// @par Complexity
     /// O(1).
     [[nodiscard]] std::size_t id_of(const T* object) const noexcept {
-        const std::size_t slot = objects_.slot_of(object, capacity());
-        return slot == capacity() ? 0 : slot + 1;
+        const std::size_t slot = objects_.index_of(object);
+        return slot < capacity() ? slot + 1 : 0;
     }
 
     /// @brief The object with id `id` if it is out, else nullptr.
@@ -332,7 +334,7 @@ private:
 
     // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
     OBJPOOL_DETAIL_ALWAYS_INLINE void give_back_leased(T* object) noexcept {
-        if (!give_back(objects_.slot_of(object, capacity()), object)) {
+        if (!give_back(objects_.index_of(object), object)) {
             detail::report_error(
                 "objpool: a lease's object was freed through free(T*) before the lease");
         }

@@ -33,6 +33,13 @@ public:
 
     /// The slot `object` lives in, or `none` when it is not the address of one of the slots.
     [[nodiscard]] std::size_t slot_of(const T* object, std::size_t none) const noexcept {
+        const std::size_t slot = index_of(object);
+        return slot < bytes_ / sizeof(T) ? slot : none;
+    }
+
+    /// The slot `object` lives in, or a value of at least the capacity when it is not the
+    /// address of one of the slots (one comparison with the capacity tells them apart).
+    [[nodiscard]] std::size_t index_of(const T* object) const noexcept {
         const auto offset =
             reinterpret_cast<std::uintptr_t>(object) - reinterpret_cast<std::uintptr_t>(data_);
         if constexpr ((sizeof(T) & (sizeof(T) - 1)) == 0) {
@@ -40,14 +47,10 @@ public:
             // one comparison rejects both a misaligned and an out-of-range address.
             constexpr unsigned shift = log2(sizeof(T));
             constexpr unsigned width = sizeof(std::uintptr_t) * 8;
-            const std::uintptr_t slot =
-                shift == 0 ? offset : (offset >> shift) | (offset << ((width - shift) % width));
-            return slot < bytes_ / sizeof(T) ? slot : none;
+            return shift == 0 ? offset : (offset >> shift) | (offset << ((width - shift) % width));
         } else {
-            if (offset >= bytes_ || offset % sizeof(T) != 0) {
-                return none;
-            }
-            return offset / sizeof(T);
+            // An offset past the block divides to at least the capacity.
+            return offset % sizeof(T) != 0 ? static_cast<std::size_t>(-1) : offset / sizeof(T);
         }
     }
 
