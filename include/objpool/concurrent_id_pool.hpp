@@ -62,6 +62,7 @@ public:
 
     ConcurrentIdPool(const ConcurrentIdPool&) = delete;
     ConcurrentIdPool& operator=(const ConcurrentIdPool&) = delete;
+    ~ConcurrentIdPool() = default;
 
     /// @brief An available id, now out; std::nullopt when every id is out.
     /// @par Complexity

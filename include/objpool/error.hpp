@@ -53,8 +53,8 @@ template <class Exception, class... Args>
 #if OBJPOOL_HAS_EXCEPTIONS
     throw std::bad_alloc();
 #else
-    report_error("objpool: out of memory");
-    std::abort();
+    report_error("objpool: out of memory");  // GCOVR_EXCL_LINE: out of memory without
+    std::abort();                            // GCOVR_EXCL_LINE: exceptions (not provoked)
 #endif
 }
 

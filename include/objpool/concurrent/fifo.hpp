@@ -70,6 +70,7 @@ public:
 
     FifoFreeList(const FifoFreeList&) = delete;
     FifoFreeList& operator=(const FifoFreeList&) = delete;
+    ~FifoFreeList() = default;
 
     /// @brief The slot released longest ago (never-used slots first, ascending), now
     /// allocated; capacity() when every slot is out.

@@ -52,11 +52,11 @@ public:
     /// @brief All `capacity` slots free. O(1): the links are zero pages until touched.
     /// @pre `capacity <= objpool::max_capacity` (the pools check it).
     /// @throws std::bad_alloc.
-    explicit LifoFreeList(std::size_t capacity)
-        : links_(capacity), capacity_(capacity) {}
+    explicit LifoFreeList(std::size_t capacity) : links_(capacity), capacity_(capacity) {}
 
     LifoFreeList(const LifoFreeList&) = delete;
     LifoFreeList& operator=(const LifoFreeList&) = delete;
+    ~LifoFreeList() = default;
 
     /// @brief The most recently released slot, else the lowest never-used one, now allocated;
     /// capacity() when every slot is out.
@@ -65,10 +65,9 @@ public:
     std::size_t acquire() noexcept {
         // seq_cst (not just acquire): see publishes_seq_cst.
         std::uint64_t head = head_.load(std::memory_order_seq_cst);
-        std::size_t slot = capacity_;
         detail::Backoff backoff;
         for (;;) {
-            slot = top_of(head);
+            const std::size_t slot = top_of(head);
             if (slot == capacity_) {
                 return capacity_;
             }
@@ -77,17 +76,16 @@ public:
             // head is seq_cst, as the publishes_seq_cst argument needs.
             if (head_.compare_exchange_weak(head, pack(next, head), std::memory_order_seq_cst,
                                             std::memory_order_seq_cst)) {
-                break;
+                released_.add(-1);
+                // release: a releaser's link CAS that reads this mark sees the pop (and the
+                // count) before it.
+                links_[slot].store(allocated_mark, std::memory_order_release);
+                return slot;
             }
             // Lost to another thread: retrying at once would only bounce the head's cache
             // line between the cores again.
             backoff.pause();
         }
-        released_.add(-1);
-        // release: a releaser's link CAS that reads this mark sees the pop (and the count)
-        // before it.
-        links_[slot].store(allocated_mark, std::memory_order_release);
-        return slot;
     }
 
     /// @brief Pushes `slot` if it is allocated; false (and nothing changes) otherwise.
@@ -129,7 +127,9 @@ public:
     /// @brief The number of free slots (exact when no operation is in flight).
     [[nodiscard]] std::size_t available() const noexcept {
         const std::int64_t free = static_cast<std::int64_t>(capacity_) + released_.sum();
-        return free <= 0 ? 0 : static_cast<std::size_t>(free) > capacity_ ? capacity_ : static_cast<std::size_t>(free);
+        return free <= 0                                    ? 0
+               : static_cast<std::size_t>(free) > capacity_ ? capacity_
+                                                            : static_cast<std::size_t>(free);
     }
     /// @brief Heap bytes used.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return links_.bytes(); }
