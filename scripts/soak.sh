@@ -31,11 +31,12 @@ for tool in wrk node curl; do
 done
 
 if [[ -z "${OBJPOOL_GRAPHQL_BIN:-}" ]]; then
+  mkdir -p "${build_dir}"
   cmake -S "${repo}" -B "${build_dir}" -DCMAKE_BUILD_TYPE=Release -DOBJPOOL_BUILD_TESTS=OFF -DOBJPOOL_GRAPHQL_PLAYGROUND=OFF \
-    >"${build_dir}.configure.log" 2>&1 ||
-    { cat "${build_dir}.configure.log" >&2; exit 1; }
-  cmake --build "${build_dir}" --target objpool-graphql -j"$(nproc)" >"${build_dir}.build.log" 2>&1 ||
-    { tail -50 "${build_dir}.build.log" >&2; exit 1; }
+    >"${build_dir}/soak-configure.log" 2>&1 ||
+    { cat "${build_dir}/soak-configure.log" >&2; exit 1; }
+  cmake --build "${build_dir}" --target objpool-graphql -j"$(nproc)" >"${build_dir}/soak-build.log" 2>&1 ||
+    { tail -50 "${build_dir}/soak-build.log" >&2; exit 1; }
   binary="${build_dir}/examples/graphql_server/objpool-graphql"
 else
   binary="${OBJPOOL_GRAPHQL_BIN}"
