@@ -15,10 +15,24 @@
 
 namespace gql::detail {
 
-/// JSON text of `value` for a message; bytes that are not UTF-8 (a document may carry any into
-/// a string) become U+FFFD instead of throwing.
+/// JSON text of `value`; bytes that are not UTF-8 (a document may carry any into a string)
+/// become U+FFFD instead of throwing.
 inline std::string json_text(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// json_text() for an error message: past 100 bytes the text is cut at a character boundary,
+/// so that a huge value never makes a huge error.
+inline std::string json_text_for_message(const nlohmann::json& value) {
+    constexpr std::size_t shown = 100;
+    std::string text = json_text(value);
+    if (text.size() > shown) {
+        std::size_t cut = shown;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+        text.resize(cut);
+        text += "...";
+    }
+    return text;
 }
 
 struct Type;

@@ -319,7 +319,7 @@ bool coerce_variables(const Schema& schema, const OperationDefinition& operation
         std::string problem;
         std::string path;
         if (!coerce_input(*it, definition.type, 0, named, out[definition.name], problem, path))
-            errors.push_back(request_error(shown + " got invalid value " + it->dump() +
+            errors.push_back(request_error(shown + " got invalid value " + json_text_for_message(*it) +
                                                (path.empty() ? "" : " at \"" + definition.name + path + "\"") + "; " +
                                                problem,
                                            definition.location));

@@ -80,8 +80,8 @@ std::string int_problem(const nlohmann::json& value) {
     bool integral = value.is_number_integer() ||
                     (value.is_number_float() && std::isfinite(value.get<double>()) &&
                      std::trunc(value.get<double>()) == value.get<double>());
-    if (integral) return "Int cannot represent non 32-bit signed integer value: " + json_text(value);
-    return "Int cannot represent non-integer value: " + json_text(value);
+    if (integral) return "Int cannot represent non 32-bit signed integer value: " + json_text_for_message(value);
+    return "Int cannot represent non-integer value: " + json_text_for_message(value);
 }
 
 void check_scalar_literal(const Value& value, const Type& named, std::vector<ValueProblem>& problems) {
@@ -360,11 +360,11 @@ bool coerce_input(const nlohmann::json& input, const TypeRef& type, std::size_t 
         }
         case TypeKind::Enum:
             if (!input.is_string()) {
-                error = "Enum \"" + named.name + "\" cannot represent non-string value: " + json_text(input) + ".";
+                error = "Enum \"" + named.name + "\" cannot represent non-string value: " + json_text_for_message(input) + ".";
                 return false;
             }
             if (named.find_enum_value(input.get_ref<const std::string&>()) == nullptr) {
-                error = "Value " + json_text(input) + " does not exist in \"" + named.name + "\" enum.";
+                error = "Value " + json_text_for_message(input) + " does not exist in \"" + named.name + "\" enum.";
                 return false;
             }
             out = input;
@@ -382,21 +382,21 @@ bool coerce_input(const nlohmann::json& input, const TypeRef& type, std::size_t 
                 }
                 case ScalarKind::Float:
                     if (!input.is_number()) {
-                        error = "Float cannot represent non numeric value: " + json_text(input);
+                        error = "Float cannot represent non numeric value: " + json_text_for_message(input);
                         return false;
                     }
                     out = input.get<double>();
                     return true;
                 case ScalarKind::String:
                     if (!input.is_string()) {
-                        error = "String cannot represent a non string value: " + json_text(input);
+                        error = "String cannot represent a non string value: " + json_text_for_message(input);
                         return false;
                     }
                     out = input;
                     return true;
                 case ScalarKind::Boolean:
                     if (!input.is_boolean()) {
-                        error = "Boolean cannot represent a non boolean value: " + json_text(input);
+                        error = "Boolean cannot represent a non boolean value: " + json_text_for_message(input);
                         return false;
                     }
                     out = input;
@@ -407,7 +407,7 @@ bool coerce_input(const nlohmann::json& input, const TypeRef& type, std::size_t 
                     } else if (input.is_number_integer()) {
                         out = json_text(input);
                     } else {
-                        error = "ID cannot represent value: " + json_text(input);
+                        error = "ID cannot represent value: " + json_text_for_message(input);
                         return false;
                     }
                     return true;
@@ -428,7 +428,7 @@ bool serialize_leaf(const Type& type, const nlohmann::json& value, OrderedJson& 
             out = value.get_ref<const std::string&>();
             return true;
         }
-        error = "Enum \"" + type.name + "\" cannot represent value: " + json_text(value);
+        error = "Enum \"" + type.name + "\" cannot represent value: " + json_text_for_message(value);
         return false;
     }
     switch (type.scalar) {
@@ -442,7 +442,7 @@ bool serialize_leaf(const Type& type, const nlohmann::json& value, OrderedJson& 
                 out = value.get<bool>() ? 1 : 0;
                 return true;
             }
-            error = value.is_number() ? int_problem(value) : "Int cannot represent non-integer value: " + json_text(value);
+            error = value.is_number() ? int_problem(value) : "Int cannot represent non-integer value: " + json_text_for_message(value);
             return false;
         }
         case ScalarKind::Float:
@@ -450,7 +450,7 @@ bool serialize_leaf(const Type& type, const nlohmann::json& value, OrderedJson& 
                 out = value.get<double>();
                 return true;
             }
-            error = "Float cannot represent non numeric value: " + json_text(value);
+            error = "Float cannot represent non numeric value: " + json_text_for_message(value);
             return false;
         case ScalarKind::String:
             if (value.is_string()) {
@@ -458,17 +458,17 @@ bool serialize_leaf(const Type& type, const nlohmann::json& value, OrderedJson& 
                 return true;
             }
             if (value.is_boolean() || value.is_number()) {
-                out = json_text(value);
+                out = json_text_for_message(value);
                 return true;
             }
-            error = "String cannot represent value: " + json_text(value);
+            error = "String cannot represent value: " + json_text_for_message(value);
             return false;
         case ScalarKind::Boolean:
             if (value.is_boolean()) {
                 out = value.get<bool>();
                 return true;
             }
-            error = "Boolean cannot represent a non boolean value: " + json_text(value);
+            error = "Boolean cannot represent a non boolean value: " + json_text_for_message(value);
             return false;
         case ScalarKind::ID:
             if (value.is_string()) {
@@ -476,10 +476,10 @@ bool serialize_leaf(const Type& type, const nlohmann::json& value, OrderedJson& 
                 return true;
             }
             if (value.is_number_integer()) {
-                out = json_text(value);
+                out = json_text_for_message(value);
                 return true;
             }
-            error = "ID cannot represent value: " + json_text(value);
+            error = "ID cannot represent value: " + json_text_for_message(value);
             return false;
         case ScalarKind::Custom:
         case ScalarKind::NotScalar: out = OrderedJson(value); return true;
