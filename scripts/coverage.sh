@@ -25,7 +25,7 @@ rm -rf "$src" && mkdir -p "$src"
 grep -qs "^CMAKE_HOME_DIRECTORY:INTERNAL=$(pwd)/$src\$" "$build/CMakeCache.txt" || rm -rf "$build"
 tar -c --exclude=./build --exclude='./build-*' --exclude=./.git --exclude=node_modules . | tar -x -C "$src"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ \
-  -DCMAKE_CXX_FLAGS="--coverage -fprofile-update=atomic -O0 -fno-inline -DOBJPOOL_COVERAGE" -DOBJPOOL_BUILD_EXAMPLES=OFF \
+  -DCMAKE_CXX_FLAGS="--coverage -fprofile-update=atomic -O0 -fno-inline -DOBJPOOL_COVERAGE -DOBJPOOL_DETAIL_ALWAYS_INLINE=inline" -DOBJPOOL_BUILD_EXAMPLES=OFF \
   -DOBJPOOL_INSTALL=OFF >/dev/null
 cmake --build "$build" -j2 --target objpool_tests objpool_assert_tests objpool_concurrent_tests \
   objpool_reliability_tests objpool_no_exceptions_test objpool_no_exceptions_abort
