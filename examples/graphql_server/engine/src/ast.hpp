@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "error.hpp"
 #include <gql/engine.hpp>
+#include "error.hpp"
 
 namespace gql::detail {
 
@@ -28,7 +28,8 @@ inline std::string json_text_for_message(const nlohmann::json& value) {
     std::string text = json_text(value);
     if (text.size() > shown) {
         std::size_t cut = shown;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U)
+            --cut;
         text.resize(cut);
         text += "...";
     }
@@ -61,7 +62,17 @@ struct ObjectField;
 
 /// @brief A literal or a variable reference.
 struct Value {
-    enum class Kind : std::uint8_t { Variable, Int, Float, String, Boolean, Null, Enum, List, Object };
+    enum class Kind : std::uint8_t {
+        Variable,
+        Int,
+        Float,
+        String,
+        Boolean,
+        Null,
+        Enum,
+        List,
+        Object
+    };
     Kind kind = Kind::Null;
     Location location;
     /// Variable or enum name, number text, decoded string, "true"/"false".
@@ -111,14 +122,16 @@ struct Selection {
     std::vector<Selection> selections;
 
     // Filled in by validation (valid documents only rely on them).
-    const Type* parent_type = nullptr;   ///< fields: the type the field was selected on
-    const FieldDef* field = nullptr;      ///< fields: the definition on parent_type
+    const Type* parent_type = nullptr;             ///< fields: the type the field was selected on
+    const FieldDef* field = nullptr;               ///< fields: the definition on parent_type
     const FragmentDefinition* fragment = nullptr;  ///< spreads: the target
-    const Type* condition = nullptr;      ///< inline fragments: the type condition, if any
+    const Type* condition = nullptr;               ///< inline fragments: the type condition, if any
     /// Fields whose arguments hold no variables: the coerced arguments, computed once.
     std::shared_ptr<const nlohmann::json> constant_arguments;
 
-    [[nodiscard]] const std::string& response_key() const noexcept { return alias.empty() ? name : alias; }
+    [[nodiscard]] const std::string& response_key() const noexcept {
+        return alias.empty() ? name : alias;
+    }
 };
 
 struct VariableDefinition {
@@ -193,7 +206,14 @@ struct EnumValueNode {
     std::vector<Directive> directives;
 };
 
-enum class TypeDefinitionKind : std::uint8_t { Scalar, Object, Interface, Union, Enum, InputObject };
+enum class TypeDefinitionKind : std::uint8_t {
+    Scalar,
+    Object,
+    Interface,
+    Union,
+    Enum,
+    InputObject
+};
 
 struct TypeDefinitionNode {
     TypeDefinitionKind kind = TypeDefinitionKind::Object;

@@ -31,15 +31,19 @@ public:
     std::shared_ptr<const PreparedEntry> find(std::string_view text) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = index_.find(text);
-        if (it == index_.end()) return nullptr;
+        if (it == index_.end())
+            return nullptr;
         entries_.splice(entries_.begin(), entries_, it->second);
         return it->second->entry;
     }
 
-    /// @brief Stores `entry` for `text` (keeping an existing one), evicting the least recently used.
+    /// @brief Stores `entry` for `text` (keeping an existing one), evicting the least recently
+    /// used.
     /// @return the entry now cached for `text` (or `entry` when the capacity is zero).
-    std::shared_ptr<const PreparedEntry> insert(std::string_view text, std::shared_ptr<const PreparedEntry> entry) {
-        if (capacity_ == 0) return entry;
+    std::shared_ptr<const PreparedEntry> insert(std::string_view text,
+                                                std::shared_ptr<const PreparedEntry> entry) {
+        if (capacity_ == 0)
+            return entry;
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = index_.find(text);
         if (it != index_.end()) {

@@ -25,20 +25,28 @@ nlohmann::json single_error(const std::string& message) {
 
 struct Engine::Impl {
     Impl(std::string_view sdl, Limits engine_limits)
-        : schema_text(sdl), schema(detail::build_schema(sdl)), limits(engine_limits), cache(engine_limits.cache_entries) {}
+        : schema_text(sdl),
+          schema(detail::build_schema(sdl)),
+          limits(engine_limits),
+          cache(engine_limits.cache_entries) {}
 
     std::shared_ptr<const detail::PreparedEntry> prepare_text(std::string_view query) {
-        if (auto cached = cache.find(query)) return cached;
+        if (auto cached = cache.find(query))
+            return cached;
         auto entry = std::make_shared<detail::PreparedEntry>();
         try {
             auto prepared = std::make_shared<PreparedDocument>();
             prepared->document = detail::parse_executable(
                 query, limits.max_tokens, std::min(kMaxParserNesting, limits.max_depth + 64));
-            std::vector<detail::GraphQLError> errors = detail::validate(*schema, prepared->document, limits);
-            if (errors.empty()) entry->document = std::move(prepared);
-            else entry->errors = detail::errors_to_json(errors);
+            std::vector<detail::GraphQLError> errors =
+                detail::validate(*schema, prepared->document, limits);
+            if (errors.empty())
+                entry->document = std::move(prepared);
+            else
+                entry->errors = detail::errors_to_json(errors);
         } catch (const detail::SyntaxError& error) {
-            entry->errors = detail::errors_to_json({detail::GraphQLError{error.what(), {error.location()}}});
+            entry->errors =
+                detail::errors_to_json({detail::GraphQLError{error.what(), {error.location()}}});
         }
         return cache.insert(query, std::move(entry));
     }
@@ -49,18 +57,22 @@ struct Engine::Impl {
     detail::DocumentCache cache;
 };
 
-Engine::Engine(std::string_view schema_sdl, Limits limits) : impl_(std::make_unique<Impl>(schema_sdl, limits)) {}
+Engine::Engine(std::string_view schema_sdl, Limits limits)
+    : impl_(std::make_unique<Impl>(schema_sdl, limits)) {}
 
 Engine::~Engine() = default;
 
 void Engine::bind(std::string_view type, std::string_view field, Resolver resolver) {
     detail::Type* target = impl_->schema->find_type(type);
     if (target == nullptr || target->kind != detail::TypeKind::Object || target->builtin)
-        throw std::invalid_argument("bind: the schema has no object type \"" + std::string(type) + "\"");
-    auto it = std::find_if(target->fields.begin(), target->fields.end(),
-                           [&](const detail::FieldDef& candidate) { return candidate.name == field; });
+        throw std::invalid_argument("bind: the schema has no object type \"" + std::string(type) +
+                                    "\"");
+    auto it =
+        std::find_if(target->fields.begin(), target->fields.end(),
+                     [&](const detail::FieldDef& candidate) { return candidate.name == field; });
     if (it == target->fields.end())
-        throw std::invalid_argument("bind: type \"" + std::string(type) + "\" has no field \"" + std::string(field) + "\"");
+        throw std::invalid_argument("bind: type \"" + std::string(type) + "\" has no field \"" +
+                                    std::string(field) + "\"");
     it->resolver = std::move(resolver);
 }
 
@@ -68,7 +80,8 @@ Plan Engine::prepare(std::string_view query, std::string_view operation_name) co
     Plan plan;
     if (query.size() > impl_->limits.max_query_bytes) {
         plan.errors = single_error("Query is too large: " + std::to_string(query.size()) +
-                                   " bytes exceeds the limit of " + std::to_string(impl_->limits.max_query_bytes) + ".");
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(impl_->limits.max_query_bytes) + ".");
         return plan;
     }
     std::shared_ptr<const detail::PreparedEntry> entry = impl_->prepare_text(query);
@@ -79,28 +92,37 @@ Plan Engine::prepare(std::string_view query, std::string_view operation_name) co
     const auto& operations = entry->document->document.operations;
     std::size_t index = operations.size();
     if (operation_name.empty()) {
-        if (operations.size() == 1) index = 0;
-        else plan.errors = single_error("Must provide operation name if query contains multiple operations.");
+        if (operations.size() == 1)
+            index = 0;
+        else
+            plan.errors =
+                single_error("Must provide operation name if query contains multiple operations.");
     } else {
         for (std::size_t i = 0; i < operations.size(); ++i)
-            if (operations[i].name == operation_name) index = i;
+            if (operations[i].name == operation_name)
+                index = i;
         if (index == operations.size())
-            plan.errors = single_error("Unknown operation named \"" + std::string(operation_name) + "\".");
+            plan.errors =
+                single_error("Unknown operation named \"" + std::string(operation_name) + "\".");
     }
-    if (index == operations.size()) return plan;
+    if (index == operations.size())
+        return plan;
     plan.document = entry->document;
     plan.operation_index = index;
     plan.operation_type = operations[index].type;
     return plan;
 }
 
-nlohmann::ordered_json Engine::execute_ordered(const Plan& plan, const nlohmann::json& variables) const {
+nlohmann::ordered_json Engine::execute_ordered(const Plan& plan,
+                                               const nlohmann::json& variables) const {
     if (!plan.document || plan.operation_index >= plan.document->document.operations.size()) {
-        nlohmann::json errors = plan.errors.empty() ? single_error("The plan holds no executable operation.") : plan.errors;
+        nlohmann::json errors = plan.errors.empty()
+                                    ? single_error("The plan holds no executable operation.")
+                                    : plan.errors;
         return nlohmann::ordered_json{{"errors", errors}};
     }
-    return detail::execute_operation(*impl_->schema, plan.document->document.operations[plan.operation_index],
-                                     variables);
+    return detail::execute_operation(
+        *impl_->schema, plan.document->document.operations[plan.operation_index], variables);
 }
 
 nlohmann::json Engine::execute(const Plan& plan, const nlohmann::json& variables) const {
@@ -110,7 +132,8 @@ nlohmann::json Engine::execute(const Plan& plan, const nlohmann::json& variables
 nlohmann::ordered_json Engine::run_ordered(std::string_view query, const nlohmann::json& variables,
                                            std::string_view operation_name) const {
     Plan plan = prepare(query, operation_name);
-    if (!plan.document) return nlohmann::ordered_json{{"errors", plan.errors}};
+    if (!plan.document)
+        return nlohmann::ordered_json{{"errors", plan.errors}};
     return execute_ordered(plan, variables);
 }
 
@@ -119,8 +142,12 @@ nlohmann::json Engine::run(std::string_view query, const nlohmann::json& variabl
     return nlohmann::json(run_ordered(query, variables, operation_name));
 }
 
-const std::string& Engine::schema_text() const noexcept { return impl_->schema_text; }
+const std::string& Engine::schema_text() const noexcept {
+    return impl_->schema_text;
+}
 
-std::size_t Engine::cached_documents() const { return impl_->cache.size(); }
+std::size_t Engine::cached_documents() const {
+    return impl_->cache.size();
+}
 
 }  // namespace gql

@@ -17,7 +17,8 @@ const json& null_json() {
 
 // Appends a member known to be new, without ordered_map's linear duplicate search.
 void append_member(OrderedJson& object, const std::string& key, OrderedJson&& value) {
-    auto& members = static_cast<OrderedJson::object_t::Container&>(*object.get_ptr<OrderedJson::object_t*>());
+    auto& members =
+        static_cast<OrderedJson::object_t::Container&>(*object.get_ptr<OrderedJson::object_t*>());
     members.emplace_back(key, std::move(value));
 }
 
@@ -29,17 +30,20 @@ struct FieldGroup {
 
 class Executor {
 public:
-    Executor(const Schema& schema, const json& variables) : schema_(schema), variables_(variables) {}
+    Executor(const Schema& schema, const json& variables)
+        : schema_(schema), variables_(variables) {}
 
     OrderedJson run(const OperationDefinition& operation) {
         const Type& root = *schema_.root(operation.type);
         OrderedJson data = OrderedJson::object();
         std::vector<FieldGroup> groups;
         collect_fields(root, operation.selections, groups);
-        if (!execute_fields(root, null_json(), groups, data)) data = nullptr;
+        if (!execute_fields(root, null_json(), groups, data))
+            data = nullptr;
         OrderedJson response = OrderedJson::object();
         append_member(response, "data", std::move(data));
-        if (!errors_.empty()) append_member(response, "errors", std::move(errors_));
+        if (!errors_.empty())
+            append_member(response, "errors", std::move(errors_));
         return response;
     }
 
@@ -52,31 +56,37 @@ private:
     bool included(const std::vector<Directive>& directives) const {
         for (const Directive& directive : directives) {
             const bool is_skip = directive.name == "skip";
-            if (!is_skip && directive.name != "include") continue;
+            if (!is_skip && directive.name != "include")
+                continue;
             for (const Argument& argument : directive.arguments) {
-                if (argument.name != "if") continue;
+                if (argument.name != "if")
+                    continue;
                 bool condition = argument.value.boolean;
                 if (argument.value.kind == Value::Kind::Variable) {
                     auto it = variables_.find(argument.value.text);
                     condition = it != variables_.end() && it->is_boolean() && it->get<bool>();
                 }
-                if (condition == is_skip) return false;
+                if (condition == is_skip)
+                    return false;
             }
         }
         return true;
     }
 
-    void collect_fields(const Type& object, const std::vector<Selection>& selections, std::vector<FieldGroup>& groups) {
+    void collect_fields(const Type& object, const std::vector<Selection>& selections,
+                        std::vector<FieldGroup>& groups) {
         std::vector<const FragmentDefinition*> visited;
         std::unordered_map<std::string_view, std::size_t> index;
         collect_into(object, selections, groups, visited, index);
     }
 
-    void collect_into(const Type& object, const std::vector<Selection>& selections, std::vector<FieldGroup>& groups,
+    void collect_into(const Type& object, const std::vector<Selection>& selections,
+                      std::vector<FieldGroup>& groups,
                       std::vector<const FragmentDefinition*>& visited,
                       std::unordered_map<std::string_view, std::size_t>& index) {
         for (const Selection& selection : selections) {
-            if (!selection.directives.empty() && !included(selection.directives)) continue;
+            if (!selection.directives.empty() && !included(selection.directives))
+                continue;
             switch (selection.kind) {
                 case Selection::Kind::Field: {
                     const std::string& key = selection.response_key();
@@ -84,13 +94,17 @@ private:
                     // Small selection sets: a linear scan beats hashing; larger ones use the index.
                     if (groups.size() < 8) {
                         for (FieldGroup& candidate : groups)
-                            if (*candidate.key == key) group = &candidate;
+                            if (*candidate.key == key)
+                                group = &candidate;
                     } else {
                         if (index.empty())
-                            for (std::size_t i = 0; i < groups.size(); ++i) index.emplace(*groups[i].key, i);
+                            for (std::size_t i = 0; i < groups.size(); ++i)
+                                index.emplace(*groups[i].key, i);
                         auto it = index.find(key);
-                        if (it != index.end()) group = &groups[it->second];
-                        else index.emplace(key, groups.size());
+                        if (it != index.end())
+                            group = &groups[it->second];
+                        else
+                            index.emplace(key, groups.size());
                     }
                     if (group == nullptr) {
                         groups.push_back(FieldGroup{&key, {}});
@@ -100,14 +114,19 @@ private:
                     break;
                 }
                 case Selection::Kind::InlineFragment:
-                    if (selection.condition != nullptr && !Schema::applies(*selection.condition, object)) break;
+                    if (selection.condition != nullptr &&
+                        !Schema::applies(*selection.condition, object))
+                        break;
                     collect_into(object, selection.selections, groups, visited, index);
                     break;
                 case Selection::Kind::FragmentSpread: {
                     const FragmentDefinition* fragment = selection.fragment;
-                    if (std::find(visited.begin(), visited.end(), fragment) != visited.end()) break;
+                    if (std::find(visited.begin(), visited.end(), fragment) != visited.end())
+                        break;
                     visited.push_back(fragment);
-                    if (fragment->condition != nullptr && !Schema::applies(*fragment->condition, object)) break;
+                    if (fragment->condition != nullptr &&
+                        !Schema::applies(*fragment->condition, object))
+                        break;
                     collect_into(object, fragment->selections, groups, visited, index);
                     break;
                 }
@@ -116,20 +135,22 @@ private:
     }
 
     // Returns false when a non-null field ended null: the whole object becomes null.
-    bool execute_fields(const Type& object, const json& parent, const std::vector<FieldGroup>& groups, OrderedJson& out) {
+    bool execute_fields(const Type& object, const json& parent,
+                        const std::vector<FieldGroup>& groups, OrderedJson& out) {
         for (const FieldGroup& group : groups) {
             path_.push_back(PathEntry{group.key, 0});
             OrderedJson value;
             const bool ok = execute_field(object, parent, group.fields, value);
             path_.pop_back();
-            if (!ok) return false;
+            if (!ok)
+                return false;
             append_member(out, *group.key, std::move(value));
         }
         return true;
     }
 
-    bool execute_field(const Type& object, const json& parent, const std::vector<const Selection*>& fields,
-                       OrderedJson& out) {
+    bool execute_field(const Type& object, const json& parent,
+                       const std::vector<const Selection*>& fields, OrderedJson& out) {
         const Selection& field = *fields.front();
         if (field.field == &schema_.typename_field) {
             out = object.name;
@@ -138,7 +159,8 @@ private:
         // Fields validated on an interface or union are looked up on the runtime type.
         const FieldDef* definition = field.field;
         const bool same_parent = field.parent_type == &object;
-        if (!same_parent) definition = schema_.find_field(object, field.name);
+        if (!same_parent)
+            definition = schema_.find_field(object, field.name);
         if (definition == nullptr) {
             out = nullptr;
             return true;
@@ -147,7 +169,8 @@ private:
         const json* arguments = same_parent ? field.constant_arguments.get() : nullptr;
         if (arguments == nullptr) {
             std::string problem;
-            if (!coerce_arguments(definition->arguments, field.arguments, &variables_, local_arguments, problem)) {
+            if (!coerce_arguments(definition->arguments, field.arguments, &variables_,
+                                  local_arguments, problem)) {
                 report(problem, fields, nullptr);
                 out = nullptr;
                 return !definition->type.non_null_at(0);
@@ -172,9 +195,11 @@ private:
         } else if (parent.is_object()) {
             // The default resolver: parent[field name], read in place.
             auto it = parent.find(definition->name);
-            if (it != parent.end()) value = &*it;
+            if (it != parent.end())
+                value = &*it;
         }
-        if (complete(*definition, definition->type, 0, fields, *value, out)) return true;
+        if (complete(*definition, definition->type, 0, fields, *value, out))
+            return true;
         out = nullptr;
         return !definition->type.non_null_at(0);
     }
@@ -182,11 +207,13 @@ private:
     // Returns false when `out` is null because of an error already reported; callers at a
     // non-null position propagate that null, nullable positions absorb it.
     bool complete(const FieldDef& definition, const TypeRef& type, std::size_t depth,
-                  const std::vector<const Selection*>& fields, const json& value, OrderedJson& out) {
+                  const std::vector<const Selection*>& fields, const json& value,
+                  OrderedJson& out) {
         if (type.non_null_at(depth)) {
             bool ok = complete(definition, type, depth + 1, fields, value, out);
             if (ok && out.is_null()) {
-                report("Cannot return null for non-nullable field " + definition.owner_name() + "." + definition.name + ".",
+                report("Cannot return null for non-nullable field " + definition.owner_name() +
+                           "." + definition.name + ".",
                        fields, nullptr);
                 ok = false;
             }
@@ -198,8 +225,8 @@ private:
         }
         if (depth < type.wrappers.size()) {  // a list
             if (!value.is_array()) {
-                report("Expected Iterable, but did not find one for field " + definition.owner_name() + "." +
-                           definition.name + ".",
+                report("Expected Iterable, but did not find one for field " +
+                           definition.owner_name() + "." + definition.name + ".",
                        fields, nullptr);
                 out = nullptr;
                 return false;
@@ -222,7 +249,8 @@ private:
         const Type& named = *definition.named;
         if (named.is_leaf()) {
             std::string problem;
-            if (serialize_leaf(named, value, out, problem)) return true;
+            if (serialize_leaf(named, value, out, problem))
+                return true;
             report(problem, fields, nullptr);
             out = nullptr;
             return false;
@@ -231,7 +259,8 @@ private:
         if (named.is_abstract()) {
             object = resolve_abstract(named, value);
             if (object == nullptr) {
-                report("Abstract type \"" + named.name + "\" must resolve to an Object type at runtime for field \"" +
+                report("Abstract type \"" + named.name +
+                           "\" must resolve to an Object type at runtime for field \"" +
                            definition.owner_name() + "." + definition.name +
                            "\": the value needs a \"__typename\" naming one of its possible types.",
                        fields, nullptr);
@@ -240,36 +269,47 @@ private:
             }
         }
         std::vector<FieldGroup> groups;
-        for (const Selection* field : fields) collect_fields(*object, field->selections, groups);
+        for (const Selection* field : fields)
+            collect_fields(*object, field->selections, groups);
         out = OrderedJson::object();
-        if (execute_fields(*object, value, groups, out)) return true;
+        if (execute_fields(*object, value, groups, out))
+            return true;
         out = nullptr;
         return false;
     }
 
     const Type* resolve_abstract(const Type& abstract, const json& value) const {
-        if (!value.is_object()) return nullptr;
+        if (!value.is_object())
+            return nullptr;
         auto name = value.find("__typename");
-        if (name == value.end() || !name->is_string()) return nullptr;
+        if (name == value.end() || !name->is_string())
+            return nullptr;
         const Type* object = schema_.find_type(name->get_ref<const std::string&>());
-        if (object == nullptr || object->kind != TypeKind::Object || !Schema::applies(abstract, *object)) return nullptr;
+        if (object == nullptr || object->kind != TypeKind::Object ||
+            !Schema::applies(abstract, *object))
+            return nullptr;
         return object;
     }
 
-    void report(const std::string& message, const std::vector<const Selection*>& fields, const std::string* code) {
+    void report(const std::string& message, const std::vector<const Selection*>& fields,
+                const std::string* code) {
         OrderedJson error = OrderedJson::object();
         append_member(error, "message", message);
         OrderedJson locations = OrderedJson::array();
         for (const Selection* field : fields)
-            locations.push_back(OrderedJson{{"line", field->location.line}, {"column", field->location.column}});
+            locations.push_back(
+                OrderedJson{{"line", field->location.line}, {"column", field->location.column}});
         append_member(error, "locations", std::move(locations));
         OrderedJson path = OrderedJson::array();
         for (const PathEntry& entry : path_) {
-            if (entry.key != nullptr) path.push_back(*entry.key);
-            else path.push_back(entry.index);
+            if (entry.key != nullptr)
+                path.push_back(*entry.key);
+            else
+                path.push_back(entry.index);
         }
         append_member(error, "path", std::move(path));
-        if (code != nullptr) append_member(error, "extensions", OrderedJson{{"code", *code}});
+        if (code != nullptr)
+            append_member(error, "extensions", OrderedJson{{"code", *code}});
         errors_.push_back(std::move(error));
     }
 
@@ -282,13 +322,15 @@ private:
 OrderedJson request_error(const std::string& message, Location location) {
     OrderedJson error = OrderedJson::object();
     append_member(error, "message", message);
-    append_member(error, "locations", OrderedJson::array({OrderedJson{{"line", location.line}, {"column", location.column}}}));
+    append_member(
+        error, "locations",
+        OrderedJson::array({OrderedJson{{"line", location.line}, {"column", location.column}}}));
     return error;
 }
 
 // CoerceVariableValues(): returns false (with errors) when a variable is missing or invalid.
-bool coerce_variables(const Schema& schema, const OperationDefinition& operation, const json& input, json& out,
-                      OrderedJson& errors) {
+bool coerce_variables(const Schema& schema, const OperationDefinition& operation, const json& input,
+                      json& out, OrderedJson& errors) {
     out = json::object();
     if (!input.is_null() && !input.is_object()) {
         OrderedJson error = OrderedJson::object();
@@ -305,31 +347,34 @@ bool coerce_variables(const Schema& schema, const OperationDefinition& operation
             if (definition.coerced_default) {
                 out[definition.name] = *definition.coerced_default;
             } else if (definition.type.non_null_at(0)) {
-                errors.push_back(request_error(
-                    shown + " of required type \"" + definition.type.to_string() + "\" was not provided.",
-                    definition.location));
+                errors.push_back(request_error(shown + " of required type \"" +
+                                                   definition.type.to_string() +
+                                                   "\" was not provided.",
+                                               definition.location));
             }
             continue;
         }
         if (it->is_null() && definition.type.non_null_at(0)) {
-            errors.push_back(request_error(
-                shown + " of non-null type \"" + definition.type.to_string() + "\" must not be null.", definition.location));
+            errors.push_back(request_error(shown + " of non-null type \"" +
+                                               definition.type.to_string() + "\" must not be null.",
+                                           definition.location));
             continue;
         }
         std::string problem;
         std::string path;
         if (!coerce_input(*it, definition.type, 0, named, out[definition.name], problem, path))
-            errors.push_back(request_error(shown + " got invalid value " + json_text_for_message(*it) +
-                                               (path.empty() ? "" : " at \"" + definition.name + path + "\"") + "; " +
-                                               problem,
-                                           definition.location));
+            errors.push_back(request_error(
+                shown + " got invalid value " + json_text_for_message(*it) +
+                    (path.empty() ? "" : " at \"" + definition.name + path + "\"") + "; " + problem,
+                definition.location));
     }
     return errors.empty();
 }
 
 }  // namespace
 
-OrderedJson execute_operation(const Schema& schema, const OperationDefinition& operation, const json& variables) {
+OrderedJson execute_operation(const Schema& schema, const OperationDefinition& operation,
+                              const json& variables) {
     json coerced;
     OrderedJson errors = OrderedJson::array();
     if (!coerce_variables(schema, operation, variables, coerced, errors)) {

@@ -7,24 +7,35 @@ using nlohmann::json;
 
 const char* kind_name(TypeKind kind) noexcept {
     switch (kind) {
-        case TypeKind::Scalar: return "SCALAR";
-        case TypeKind::Object: return "OBJECT";
-        case TypeKind::Interface: return "INTERFACE";
-        case TypeKind::Union: return "UNION";
-        case TypeKind::Enum: return "ENUM";
-        case TypeKind::InputObject: return "INPUT_OBJECT";
+        case TypeKind::Scalar:
+            return "SCALAR";
+        case TypeKind::Object:
+            return "OBJECT";
+        case TypeKind::Interface:
+            return "INTERFACE";
+        case TypeKind::Union:
+            return "UNION";
+        case TypeKind::Enum:
+            return "ENUM";
+        case TypeKind::InputObject:
+            return "INPUT_OBJECT";
     }
     return "SCALAR";
 }
 
-json optional_text(bool present, const std::string& text) { return present ? json(text) : json(nullptr); }
+json optional_text(bool present, const std::string& text) {
+    return present ? json(text) : json(nullptr);
+}
 
-json stub(const std::string& name) { return json{{"name", name}}; }
+json stub(const std::string& name) {
+    return json{{"name", name}};
+}
 
 // A type reference: wrappers become {"kind": "LIST"|"NON_NULL", "ofType": ...}, the named
 // type a {"name": ...} stub that the __Type resolvers expand on demand.
 json type_ref(const TypeRef& type, std::size_t depth = 0) {
-    if (depth == type.wrappers.size()) return stub(type.name);
+    if (depth == type.wrappers.size())
+        return stub(type.name);
     return json{{"kind", type.wrappers[depth] == Wrapper::List ? "LIST" : "NON_NULL"},
                 {"name", nullptr},
                 {"ofType", type_ref(type, depth + 1)}};
@@ -34,20 +45,23 @@ json input_value(const InputValueDef& value) {
     return json{{"name", value.name},
                 {"description", optional_text(value.has_description, value.description)},
                 {"type", type_ref(value.type)},
-                {"defaultValue", value.default_value ? json(print_value(*value.default_value)) : json(nullptr)},
+                {"defaultValue",
+                 value.default_value ? json(print_value(*value.default_value)) : json(nullptr)},
                 {"isDeprecated", value.deprecated},
                 {"deprecationReason", optional_text(value.deprecated, value.deprecation_reason)}};
 }
 
 json input_values(const std::vector<InputValueDef>& values) {
     json out = json::array();
-    for (const InputValueDef& value : values) out.push_back(input_value(value));
+    for (const InputValueDef& value : values)
+        out.push_back(input_value(value));
     return out;
 }
 
 json type_list(const std::vector<const Type*>& types) {
     json out = json::array();
-    for (const Type* type : types) out.push_back(stub(type->name));
+    for (const Type* type : types)
+        out.push_back(stub(type->name));
     return out;
 }
 
@@ -65,26 +79,30 @@ json named_type(const Type& type) {
     if (type.kind == TypeKind::Object || type.kind == TypeKind::Interface) {
         json fields = json::array();
         for (const FieldDef& field : type.fields)
-            fields.push_back(json{{"name", field.name},
-                                  {"description", optional_text(field.has_description, field.description)},
-                                  {"args", input_values(field.arguments)},
-                                  {"type", type_ref(field.type)},
-                                  {"isDeprecated", field.deprecated},
-                                  {"deprecationReason", optional_text(field.deprecated, field.deprecation_reason)}});
+            fields.push_back(json{
+                {"name", field.name},
+                {"description", optional_text(field.has_description, field.description)},
+                {"args", input_values(field.arguments)},
+                {"type", type_ref(field.type)},
+                {"isDeprecated", field.deprecated},
+                {"deprecationReason", optional_text(field.deprecated, field.deprecation_reason)}});
         out["fields"] = std::move(fields);
         out["interfaces"] = type_list(type.interfaces);
     }
-    if (type.is_abstract()) out["possibleTypes"] = type_list(type.possible_types);
+    if (type.is_abstract())
+        out["possibleTypes"] = type_list(type.possible_types);
     if (type.kind == TypeKind::Enum) {
         json values = json::array();
         for (const EnumValueDef& value : type.enum_values)
-            values.push_back(json{{"name", value.name},
-                                  {"description", optional_text(value.has_description, value.description)},
-                                  {"isDeprecated", value.deprecated},
-                                  {"deprecationReason", optional_text(value.deprecated, value.deprecation_reason)}});
+            values.push_back(json{
+                {"name", value.name},
+                {"description", optional_text(value.has_description, value.description)},
+                {"isDeprecated", value.deprecated},
+                {"deprecationReason", optional_text(value.deprecated, value.deprecation_reason)}});
         out["enumValues"] = std::move(values);
     }
-    if (type.kind == TypeKind::InputObject) out["inputFields"] = input_values(type.input_fields);
+    if (type.kind == TypeKind::InputObject)
+        out["inputFields"] = input_values(type.input_fields);
     return out;
 }
 
@@ -98,12 +116,15 @@ json directive_json(const DirectiveDef& directive) {
 
 // Keeps deprecated entries only when the field's includeDeprecated argument is true.
 json filter_deprecated(const json& items, const json& arguments) {
-    if (!items.is_array()) return items;
+    if (!items.is_array())
+        return items;
     auto include = arguments.find("includeDeprecated");
-    if (include != arguments.end() && include->is_boolean() && include->get<bool>()) return items;
+    if (include != arguments.end() && include->is_boolean() && include->get<bool>())
+        return items;
     json out = json::array();
     for (const json& item : items)
-        if (!item.value("isDeprecated", false)) out.push_back(item);
+        if (!item.value("isDeprecated", false))
+            out.push_back(item);
     return out;
 }
 
@@ -120,35 +141,43 @@ void install_introspection(Schema& schema) {
         types.push_back(stub(type->name));
     }
     json directives = json::array();
-    for (const auto& directive : schema.directives) directives.push_back(directive_json(*directive));
+    for (const auto& directive : schema.directives)
+        directives.push_back(directive_json(*directive));
     auto root = [](const Type* type) { return type != nullptr ? stub(type->name) : json(nullptr); };
-    schema.introspection_schema = json{{"description", optional_text(schema.has_description, schema.description)},
-                                       {"types", std::move(types)},
-                                       {"queryType", root(schema.query)},
-                                       {"mutationType", root(schema.mutation)},
-                                       {"subscriptionType", root(schema.subscription)},
-                                       {"directives", std::move(directives)}};
+    schema.introspection_schema =
+        json{{"description", optional_text(schema.has_description, schema.description)},
+             {"types", std::move(types)},
+             {"queryType", root(schema.query)},
+             {"mutationType", root(schema.mutation)},
+             {"subscriptionType", root(schema.subscription)},
+             {"directives", std::move(directives)}};
 
     const Schema* self = &schema;
-    schema.schema_field.resolver = [self](const ResolveInfo&) { return self->introspection_schema; };
+    schema.schema_field.resolver = [self](const ResolveInfo&) {
+        return self->introspection_schema;
+    };
     schema.type_field.resolver = [self](const ResolveInfo& info) -> json {
         const json& name = info.arguments["name"];
-        if (!name.is_string() || self->find_type(name.get_ref<const std::string&>()) == nullptr) return nullptr;
+        if (!name.is_string() || self->find_type(name.get_ref<const std::string&>()) == nullptr)
+            return nullptr;
         return stub(name.get<std::string>());
     };
     // A __Type value is a wrapper (it has "kind") or a stub naming a type to expand.
     for (const FieldDef& field : schema.find_type("__Type")->fields) {
         const bool filters = field.find_argument("includeDeprecated") != nullptr;
         std::string name = field.name;
-        field_of(schema, "__Type", name).resolver = [self, name, filters](const ResolveInfo& info) -> json {
+        field_of(schema, "__Type", name).resolver = [self, name,
+                                                     filters](const ResolveInfo& info) -> json {
             const json* full = &info.parent;
             if (!info.parent.contains("kind")) {
                 auto it = self->introspection_types.find(info.parent.value("name", std::string()));
-                if (it == self->introspection_types.end()) return nullptr;
+                if (it == self->introspection_types.end())
+                    return nullptr;
                 full = &it->second;
             }
             auto value = full->find(name);
-            if (value == full->end()) return nullptr;
+            if (value == full->end())
+                return nullptr;
             return filters ? filter_deprecated(*value, info.arguments) : *value;
         };
     }

@@ -8,14 +8,23 @@ namespace {
 bool is_name_start(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-bool is_name_continue(char c) noexcept { return is_name_start(c) || (c >= '0' && c <= '9'); }
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_continuation(char c) noexcept { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+bool is_name_continue(char c) noexcept {
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+bool is_continuation(char c) noexcept {
+    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
+}
 
 int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -39,13 +48,15 @@ void append_utf8(std::string& out, unsigned code_point) {
 
 bool is_blank(std::string_view line) noexcept {
     for (char c : line)
-        if (c != ' ' && c != '\t') return false;
+        if (c != ' ' && c != '\t')
+            return false;
     return true;
 }
 
 std::size_t leading_whitespace(std::string_view line) noexcept {
     std::size_t n = 0;
-    while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) ++n;
+    while (n < line.size() && (line[n] == ' ' || line[n] == '\t'))
+        ++n;
     return n;
 }
 
@@ -60,24 +71,29 @@ std::string block_string_value(const std::string& raw) {
             break;
         }
         lines.push_back(rest.substr(0, end));
-        std::size_t skip = (rest[end] == '\r' && end + 1 < rest.size() && rest[end + 1] == '\n') ? 2 : 1;
+        std::size_t skip =
+            (rest[end] == '\r' && end + 1 < rest.size() && rest[end + 1] == '\n') ? 2 : 1;
         rest.remove_prefix(end + skip);
     }
     std::size_t common = std::string_view::npos;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         std::size_t indent = leading_whitespace(lines[i]);
-        if (indent < lines[i].size() && indent < common) common = indent;
+        if (indent < lines[i].size() && indent < common)
+            common = indent;
     }
     if (common != std::string_view::npos)
         for (std::size_t i = 1; i < lines.size(); ++i)
             lines[i].remove_prefix(std::min(common, lines[i].size()));
     std::size_t first = 0;
     std::size_t last = lines.size();
-    while (first < last && is_blank(lines[first])) ++first;
-    while (last > first && is_blank(lines[last - 1])) --last;
+    while (first < last && is_blank(lines[first]))
+        ++first;
+    while (last > first && is_blank(lines[last - 1]))
+        --last;
     std::string out;
     for (std::size_t i = first; i < last; ++i) {
-        if (i != first) out.push_back('\n');
+        if (i != first)
+            out.push_back('\n');
         out.append(lines[i]);
     }
     return out;
@@ -87,26 +103,46 @@ std::string block_string_value(const std::string& raw) {
 
 std::string_view token_kind_name(TokenKind kind) noexcept {
     switch (kind) {
-        case TokenKind::End: return "<EOF>";
-        case TokenKind::Bang: return "\"!\"";
-        case TokenKind::Dollar: return "\"$\"";
-        case TokenKind::Amp: return "\"&\"";
-        case TokenKind::ParenL: return "\"(\"";
-        case TokenKind::ParenR: return "\")\"";
-        case TokenKind::Spread: return "\"...\"";
-        case TokenKind::Colon: return "\":\"";
-        case TokenKind::Equals: return "\"=\"";
-        case TokenKind::At: return "\"@\"";
-        case TokenKind::BracketL: return "\"[\"";
-        case TokenKind::BracketR: return "\"]\"";
-        case TokenKind::BraceL: return "\"{\"";
-        case TokenKind::Pipe: return "\"|\"";
-        case TokenKind::BraceR: return "\"}\"";
-        case TokenKind::Name: return "Name";
-        case TokenKind::Int: return "Int";
-        case TokenKind::Float: return "Float";
-        case TokenKind::String: return "String";
-        case TokenKind::BlockString: return "BlockString";
+        case TokenKind::End:
+            return "<EOF>";
+        case TokenKind::Bang:
+            return "\"!\"";
+        case TokenKind::Dollar:
+            return "\"$\"";
+        case TokenKind::Amp:
+            return "\"&\"";
+        case TokenKind::ParenL:
+            return "\"(\"";
+        case TokenKind::ParenR:
+            return "\")\"";
+        case TokenKind::Spread:
+            return "\"...\"";
+        case TokenKind::Colon:
+            return "\":\"";
+        case TokenKind::Equals:
+            return "\"=\"";
+        case TokenKind::At:
+            return "\"@\"";
+        case TokenKind::BracketL:
+            return "\"[\"";
+        case TokenKind::BracketR:
+            return "\"]\"";
+        case TokenKind::BraceL:
+            return "\"{\"";
+        case TokenKind::Pipe:
+            return "\"|\"";
+        case TokenKind::BraceR:
+            return "\"}\"";
+        case TokenKind::Name:
+            return "Name";
+        case TokenKind::Int:
+            return "Int";
+        case TokenKind::Float:
+            return "Float";
+        case TokenKind::String:
+            return "String";
+        case TokenKind::BlockString:
+            return "BlockString";
     }
     return "?";
 }
@@ -135,11 +171,14 @@ void Lexer::skip_ignored() {
             new_line(position_);
         } else if (c == '\r') {
             ++position_;
-            if (position_ < source_.size() && source_[position_] == '\n') ++position_;
+            if (position_ < source_.size() && source_[position_] == '\n')
+                ++position_;
             new_line(position_);
         } else if (c == '#') {
-            while (position_ < source_.size() && source_[position_] != '\n' && source_[position_] != '\r') {
-                if (is_continuation(source_[position_])) ++continuation_bytes_;
+            while (position_ < source_.size() && source_[position_] != '\n' &&
+                   source_[position_] != '\r') {
+                if (is_continuation(source_[position_]))
+                    ++continuation_bytes_;
                 ++position_;
             }
         } else if (source_.compare(position_, 3, "\xEF\xBB\xBF") == 0) {
@@ -161,7 +200,8 @@ Token Lexer::next() {
         return token;
     }
     if (++token_count_ > max_tokens_)
-        fail("Document contains more than " + std::to_string(max_tokens_) + " tokens.", token.location);
+        fail("Document contains more than " + std::to_string(max_tokens_) + " tokens.",
+             token.location);
     const std::size_t start = position_;
     const char c = source_[position_];
     auto punctuator = [&](TokenKind kind, std::size_t length) {
@@ -171,36 +211,55 @@ Token Lexer::next() {
         return token;
     };
     switch (c) {
-        case '!': return punctuator(TokenKind::Bang, 1);
-        case '$': return punctuator(TokenKind::Dollar, 1);
-        case '&': return punctuator(TokenKind::Amp, 1);
-        case '(': return punctuator(TokenKind::ParenL, 1);
-        case ')': return punctuator(TokenKind::ParenR, 1);
-        case ':': return punctuator(TokenKind::Colon, 1);
-        case '=': return punctuator(TokenKind::Equals, 1);
-        case '@': return punctuator(TokenKind::At, 1);
-        case '[': return punctuator(TokenKind::BracketL, 1);
-        case ']': return punctuator(TokenKind::BracketR, 1);
-        case '{': return punctuator(TokenKind::BraceL, 1);
-        case '|': return punctuator(TokenKind::Pipe, 1);
-        case '}': return punctuator(TokenKind::BraceR, 1);
+        case '!':
+            return punctuator(TokenKind::Bang, 1);
+        case '$':
+            return punctuator(TokenKind::Dollar, 1);
+        case '&':
+            return punctuator(TokenKind::Amp, 1);
+        case '(':
+            return punctuator(TokenKind::ParenL, 1);
+        case ')':
+            return punctuator(TokenKind::ParenR, 1);
+        case ':':
+            return punctuator(TokenKind::Colon, 1);
+        case '=':
+            return punctuator(TokenKind::Equals, 1);
+        case '@':
+            return punctuator(TokenKind::At, 1);
+        case '[':
+            return punctuator(TokenKind::BracketL, 1);
+        case ']':
+            return punctuator(TokenKind::BracketR, 1);
+        case '{':
+            return punctuator(TokenKind::BraceL, 1);
+        case '|':
+            return punctuator(TokenKind::Pipe, 1);
+        case '}':
+            return punctuator(TokenKind::BraceR, 1);
         case '.':
-            if (source_.compare(position_, 3, "...") == 0) return punctuator(TokenKind::Spread, 3);
+            if (source_.compare(position_, 3, "...") == 0)
+                return punctuator(TokenKind::Spread, 3);
             fail("Unexpected \".\".", token.location);
         case '"':
-            if (source_.compare(position_, 3, "\"\"\"") == 0) return read_block_string(token.location);
+            if (source_.compare(position_, 3, "\"\"\"") == 0)
+                return read_block_string(token.location);
             return read_string(token.location);
-        default: break;
+        default:
+            break;
     }
     if (is_name_start(c)) {
-        while (position_ < source_.size() && is_name_continue(source_[position_])) ++position_;
+        while (position_ < source_.size() && is_name_continue(source_[position_]))
+            ++position_;
         token.kind = TokenKind::Name;
         token.text = source_.substr(start, position_ - start);
         return token;
     }
-    if (c == '-' || is_digit(c)) return read_number(token.location);
+    if (c == '-' || is_digit(c))
+        return read_number(token.location);
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
-        fail("Invalid character with code " + std::to_string(static_cast<int>(c)) + ".", token.location);
+        fail("Invalid character with code " + std::to_string(static_cast<int>(c)) + ".",
+             token.location);
     // Outside strings and comments a GraphQL document is ASCII; naming the byte keeps the
     // message valid UTF-8 whatever the input.
     if ((static_cast<unsigned char>(c) & 0x80U) != 0) {
@@ -218,9 +277,11 @@ Token Lexer::read_number(Location start_location) {
     auto digits = [&] {
         if (position_ >= source_.size() || !is_digit(source_[position_]))
             fail("Invalid number, expected digit.", here());
-        while (position_ < source_.size() && is_digit(source_[position_])) ++position_;
+        while (position_ < source_.size() && is_digit(source_[position_]))
+            ++position_;
     };
-    if (source_[position_] == '-') ++position_;
+    if (source_[position_] == '-')
+        ++position_;
     if (position_ < source_.size() && source_[position_] == '0') {
         ++position_;
         if (position_ < source_.size() && is_digit(source_[position_]))
@@ -236,10 +297,12 @@ Token Lexer::read_number(Location start_location) {
     if (position_ < source_.size() && (source_[position_] == 'e' || source_[position_] == 'E')) {
         is_float = true;
         ++position_;
-        if (position_ < source_.size() && (source_[position_] == '+' || source_[position_] == '-')) ++position_;
+        if (position_ < source_.size() && (source_[position_] == '+' || source_[position_] == '-'))
+            ++position_;
         digits();
     }
-    if (position_ < source_.size() && (source_[position_] == '.' || is_name_start(source_[position_])))
+    if (position_ < source_.size() &&
+        (source_[position_] == '.' || is_name_start(source_[position_])))
         fail("Invalid number, unexpected character after number.", here());
     Token token;
     token.kind = is_float ? TokenKind::Float : TokenKind::Int;
@@ -252,7 +315,8 @@ unsigned Lexer::read_hex_digits(std::size_t count) {
     unsigned value = 0;
     for (std::size_t i = 0; i < count; ++i) {
         int digit = position_ < source_.size() ? hex_value(source_[position_]) : -1;
-        if (digit < 0) fail("Invalid Unicode escape sequence.", here());
+        if (digit < 0)
+            fail("Invalid Unicode escape sequence.", here());
         value = value * 16 + static_cast<unsigned>(digit);
         ++position_;
     }
@@ -262,19 +326,39 @@ unsigned Lexer::read_hex_digits(std::size_t count) {
 void Lexer::read_escape(std::string& out) {
     const Location escape_location = here();
     ++position_;  // the backslash
-    if (position_ >= source_.size()) fail("Unterminated string.", here());
+    if (position_ >= source_.size())
+        fail("Unterminated string.", here());
     char c = source_[position_++];
     switch (c) {
-        case '"': out.push_back('"'); return;
-        case '\\': out.push_back('\\'); return;
-        case '/': out.push_back('/'); return;
-        case 'b': out.push_back('\b'); return;
-        case 'f': out.push_back('\f'); return;
-        case 'n': out.push_back('\n'); return;
-        case 'r': out.push_back('\r'); return;
-        case 't': out.push_back('\t'); return;
-        case 'u': break;
-        default: fail(std::string("Invalid character escape sequence: \"\\") + c + "\".", escape_location);
+        case '"':
+            out.push_back('"');
+            return;
+        case '\\':
+            out.push_back('\\');
+            return;
+        case '/':
+            out.push_back('/');
+            return;
+        case 'b':
+            out.push_back('\b');
+            return;
+        case 'f':
+            out.push_back('\f');
+            return;
+        case 'n':
+            out.push_back('\n');
+            return;
+        case 'r':
+            out.push_back('\r');
+            return;
+        case 't':
+            out.push_back('\t');
+            return;
+        case 'u':
+            break;
+        default:
+            fail(std::string("Invalid character escape sequence: \"\\") + c + "\".",
+                 escape_location);
     }
     unsigned code_point = 0;
     if (position_ < source_.size() && source_[position_] == '{') {
@@ -282,11 +366,13 @@ void Lexer::read_escape(std::string& out) {
         std::size_t digits = 0;
         while (position_ < source_.size() && source_[position_] != '}') {
             int digit = hex_value(source_[position_]);
-            if (digit < 0 || ++digits > 6) fail("Invalid Unicode escape sequence.", escape_location);
+            if (digit < 0 || ++digits > 6)
+                fail("Invalid Unicode escape sequence.", escape_location);
             code_point = code_point * 16 + static_cast<unsigned>(digit);
             ++position_;
         }
-        if (position_ >= source_.size() || digits == 0) fail("Invalid Unicode escape sequence.", escape_location);
+        if (position_ >= source_.size() || digits == 0)
+            fail("Invalid Unicode escape sequence.", escape_location);
         ++position_;
     } else {
         code_point = read_hex_digits(4);
@@ -319,14 +405,17 @@ Token Lexer::read_string(Location start_location) {
             token.text = source_.substr(start, position_ - start);
             return token;
         }
-        if (c == '\n' || c == '\r') break;
+        if (c == '\n' || c == '\r')
+            break;
         if (c == '\\') {
             read_escape(token.value);
             continue;
         }
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
-            fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".", here());
-        if (is_continuation(c)) ++continuation_bytes_;
+            fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".",
+                 here());
+        if (is_continuation(c))
+            ++continuation_bytes_;
         token.value.push_back(c);
         ++position_;
     }
@@ -364,8 +453,10 @@ Token Lexer::read_block_string(Location start_location) {
             continue;
         }
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
-            fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".", here());
-        if (is_continuation(c)) ++continuation_bytes_;
+            fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".",
+                 here());
+        if (is_continuation(c))
+            ++continuation_bytes_;
         raw.push_back(c);
         ++position_;
     }

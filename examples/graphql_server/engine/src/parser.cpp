@@ -9,16 +9,20 @@ Parser::Parser(std::string_view source, std::size_t max_tokens, std::size_t max_
     advance();
 }
 
-void Parser::advance() { token_ = lexer_.next(); }
+void Parser::advance() {
+    token_ = lexer_.next();
+}
 
 bool Parser::skip(TokenKind kind) {
-    if (token_.kind != kind) return false;
+    if (token_.kind != kind)
+        return false;
     advance();
     return true;
 }
 
 bool Parser::skip_keyword(std::string_view keyword) {
-    if (!peek_keyword(keyword)) return false;
+    if (!peek_keyword(keyword))
+        return false;
     advance();
     return true;
 }
@@ -29,7 +33,8 @@ void Parser::fail(const std::string& message, Location location) const {
 
 void Parser::unexpected() const {
     std::string found(token_kind_name(token_.kind));
-    if (token_.kind == TokenKind::Name || token_.kind == TokenKind::Int || token_.kind == TokenKind::Float)
+    if (token_.kind == TokenKind::Name || token_.kind == TokenKind::Int ||
+        token_.kind == TokenKind::Float)
         found += " \"" + std::string(token_.text) + "\"";
     fail("Unexpected " + found + ".", token_.location);
 }
@@ -37,8 +42,10 @@ void Parser::unexpected() const {
 Location Parser::expect(TokenKind kind) {
     if (token_.kind != kind) {
         std::string found(token_kind_name(token_.kind));
-        if (token_.kind == TokenKind::Name) found += " \"" + std::string(token_.text) + "\"";
-        fail("Expected " + std::string(token_kind_name(kind)) + ", found " + found + ".", token_.location);
+        if (token_.kind == TokenKind::Name)
+            found += " \"" + std::string(token_.text) + "\"";
+        fail("Expected " + std::string(token_kind_name(kind)) + ", found " + found + ".",
+             token_.location);
     }
     Location location = token_.location;
     advance();
@@ -48,14 +55,16 @@ Location Parser::expect(TokenKind kind) {
 void Parser::expect_keyword(std::string_view keyword) {
     if (!peek_keyword(keyword)) {
         std::string found(token_kind_name(token_.kind));
-        if (token_.kind == TokenKind::Name) found += " \"" + std::string(token_.text) + "\"";
+        if (token_.kind == TokenKind::Name)
+            found += " \"" + std::string(token_.text) + "\"";
         fail("Expected \"" + std::string(keyword) + "\", found " + found + ".", token_.location);
     }
     advance();
 }
 
 std::string Parser::expect_name() {
-    if (token_.kind != TokenKind::Name) expect(TokenKind::Name);
+    if (token_.kind != TokenKind::Name)
+        expect(TokenKind::Name);
     std::string name(token_.text);
     advance();
     return name;
@@ -63,7 +72,8 @@ std::string Parser::expect_name() {
 
 void Parser::enter(Location location) {
     if (++nesting_ > max_nesting_)
-        fail("Document nesting exceeds the limit of " + std::to_string(max_nesting_) + ".", location);
+        fail("Document nesting exceeds the limit of " + std::to_string(max_nesting_) + ".",
+             location);
 }
 
 Value Parser::parse_value(bool is_const) {
@@ -75,7 +85,8 @@ Value Parser::parse_value(bool is_const) {
             advance();
             value.kind = Value::Kind::List;
             while (!skip(TokenKind::BracketR)) {
-                if (peek(TokenKind::End)) unexpected();
+                if (peek(TokenKind::End))
+                    unexpected();
                 value.list.push_back(parse_value(is_const));
                 value.has_variables = value.has_variables || value.list.back().has_variables;
             }
@@ -134,7 +145,8 @@ Value Parser::parse_value(bool is_const) {
             value.text = std::string(token_.text);
             advance();
             return value;
-        default: unexpected();
+        default:
+            unexpected();
     }
 }
 
@@ -146,16 +158,19 @@ TypeRef Parser::parse_type() {
     std::size_t lists = 0;
     while (peek(TokenKind::BracketL)) {
         if (++lists > max_nesting_)
-            fail("Document nesting exceeds the limit of " + std::to_string(max_nesting_) + ".", token_.location);
+            fail("Document nesting exceeds the limit of " + std::to_string(max_nesting_) + ".",
+                 token_.location);
         advance();
     }
     type.name = expect_name();
     std::vector<Wrapper> inner_to_outer;
-    if (skip(TokenKind::Bang)) inner_to_outer.push_back(Wrapper::NonNull);
+    if (skip(TokenKind::Bang))
+        inner_to_outer.push_back(Wrapper::NonNull);
     for (std::size_t i = 0; i < lists; ++i) {
         expect(TokenKind::BracketR);
         inner_to_outer.push_back(Wrapper::List);
-        if (skip(TokenKind::Bang)) inner_to_outer.push_back(Wrapper::NonNull);
+        if (skip(TokenKind::Bang))
+            inner_to_outer.push_back(Wrapper::NonNull);
     }
     type.wrappers.assign(inner_to_outer.rbegin(), inner_to_outer.rend());
     return type;
@@ -163,7 +178,8 @@ TypeRef Parser::parse_type() {
 
 std::vector<Argument> Parser::parse_arguments(bool is_const) {
     std::vector<Argument> arguments;
-    if (!skip(TokenKind::ParenL)) return arguments;
+    if (!skip(TokenKind::ParenL))
+        return arguments;
     do {
         Argument argument;
         argument.location = token_.location;
@@ -188,7 +204,8 @@ std::vector<Directive> Parser::parse_directives(bool is_const) {
     return directives;
 }
 
-Document parse_executable(std::string_view source, std::size_t max_tokens, std::size_t max_nesting) {
+Document parse_executable(std::string_view source, std::size_t max_tokens,
+                          std::size_t max_nesting) {
     Parser parser(source, max_tokens, max_nesting);
     return parser.parse_executable_document();
 }

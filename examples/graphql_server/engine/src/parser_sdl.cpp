@@ -6,8 +6,9 @@ namespace gql::detail {
 namespace {
 
 bool is_type_system_keyword(std::string_view word) noexcept {
-    return word == "schema" || word == "scalar" || word == "type" || word == "interface" || word == "union" ||
-           word == "enum" || word == "input" || word == "directive" || word == "extend";
+    return word == "schema" || word == "scalar" || word == "type" || word == "interface" ||
+           word == "union" || word == "enum" || word == "input" || word == "directive" ||
+           word == "extend";
 }
 
 }  // namespace
@@ -72,12 +73,14 @@ void Parser::parse_type_system_definition(TypeSystemDocument& out) {
         type.name = expect_name();
         type.directives = parse_directives(true);
     } else if (peek_keyword("type") || peek_keyword("interface")) {
-        type.kind = peek_keyword("type") ? TypeDefinitionKind::Object : TypeDefinitionKind::Interface;
+        type.kind =
+            peek_keyword("type") ? TypeDefinitionKind::Object : TypeDefinitionKind::Interface;
         advance();
         type.name = expect_name();
         type.interfaces = parse_implements();
         type.directives = parse_directives(true);
-        if (peek(TokenKind::BraceL)) type.fields = parse_fields_definition();
+        if (peek(TokenKind::BraceL))
+            type.fields = parse_fields_definition();
     } else if (skip_keyword("union")) {
         type.kind = TypeDefinitionKind::Union;
         type.name = expect_name();
@@ -87,12 +90,14 @@ void Parser::parse_type_system_definition(TypeSystemDocument& out) {
         type.kind = TypeDefinitionKind::Enum;
         type.name = expect_name();
         type.directives = parse_directives(true);
-        if (peek(TokenKind::BraceL)) type.enum_values = parse_enum_values();
+        if (peek(TokenKind::BraceL))
+            type.enum_values = parse_enum_values();
     } else if (skip_keyword("input")) {
         type.kind = TypeDefinitionKind::InputObject;
         type.name = expect_name();
         type.directives = parse_directives(true);
-        if (peek(TokenKind::BraceL)) type.input_fields = parse_input_values(TokenKind::BraceL, TokenKind::BraceR);
+        if (peek(TokenKind::BraceL))
+            type.input_fields = parse_input_values(TokenKind::BraceL, TokenKind::BraceR);
     } else {
         unexpected();
     }
@@ -101,7 +106,8 @@ void Parser::parse_type_system_definition(TypeSystemDocument& out) {
 
 std::vector<std::pair<std::string, Location>> Parser::parse_implements() {
     std::vector<std::pair<std::string, Location>> names;
-    if (!skip_keyword("implements")) return names;
+    if (!skip_keyword("implements"))
+        return names;
     skip(TokenKind::Amp);
     do {
         Location location = token_.location;
@@ -112,7 +118,8 @@ std::vector<std::pair<std::string, Location>> Parser::parse_implements() {
 
 std::vector<std::pair<std::string, Location>> Parser::parse_union_members() {
     std::vector<std::pair<std::string, Location>> names;
-    if (!skip(TokenKind::Equals)) return names;
+    if (!skip(TokenKind::Equals))
+        return names;
     skip(TokenKind::Pipe);
     do {
         Location location = token_.location;
@@ -129,7 +136,8 @@ std::vector<FieldNode> Parser::parse_fields_definition() {
         parse_description(field.description, field.has_description);
         field.location = token_.location;
         field.name = expect_name();
-        if (peek(TokenKind::ParenL)) field.arguments = parse_input_values(TokenKind::ParenL, TokenKind::ParenR);
+        if (peek(TokenKind::ParenL))
+            field.arguments = parse_input_values(TokenKind::ParenL, TokenKind::ParenR);
         expect(TokenKind::Colon);
         field.type = parse_type();
         field.directives = parse_directives(true);
@@ -148,7 +156,8 @@ std::vector<InputValueNode> Parser::parse_input_values(TokenKind open, TokenKind
         value.name = expect_name();
         expect(TokenKind::Colon);
         value.type = parse_type();
-        if (skip(TokenKind::Equals)) value.default_value = parse_value(true);
+        if (skip(TokenKind::Equals))
+            value.default_value = parse_value(true);
         value.directives = parse_directives(true);
         values.push_back(std::move(value));
     } while (!skip(close));
@@ -176,7 +185,8 @@ DirectiveDefinitionNode Parser::parse_directive_definition() {
     expect_keyword("directive");
     expect(TokenKind::At);
     directive.name = expect_name();
-    if (peek(TokenKind::ParenL)) directive.arguments = parse_input_values(TokenKind::ParenL, TokenKind::ParenR);
+    if (peek(TokenKind::ParenL))
+        directive.arguments = parse_input_values(TokenKind::ParenL, TokenKind::ParenR);
     directive.repeatable = skip_keyword("repeatable");
     expect_keyword("on");
     skip(TokenKind::Pipe);
@@ -191,13 +201,17 @@ SchemaDefinitionNode Parser::parse_schema_definition(bool is_extension) {
     SchemaDefinitionNode schema;
     schema.is_extension = is_extension;
     schema.directives = parse_directives(true);
-    if (is_extension && !peek(TokenKind::BraceL)) return schema;
+    if (is_extension && !peek(TokenKind::BraceL))
+        return schema;
     expect(TokenKind::BraceL);
     do {
         OperationType type = OperationType::Query;
-        if (skip_keyword("mutation")) type = OperationType::Mutation;
-        else if (skip_keyword("subscription")) type = OperationType::Subscription;
-        else expect_keyword("query");
+        if (skip_keyword("mutation"))
+            type = OperationType::Mutation;
+        else if (skip_keyword("subscription"))
+            type = OperationType::Subscription;
+        else
+            expect_keyword("query");
         expect(TokenKind::Colon);
         Location location = token_.location;
         schema.root_types.push_back({type, {expect_name(), location}});

@@ -8,7 +8,8 @@ namespace {
 template <typename Range>
 auto find_named(const Range& range, std::string_view name) noexcept -> decltype(&*range.begin()) {
     for (const auto& item : range)
-        if (item.name == name) return &item;
+        if (item.name == name)
+            return &item;
     return nullptr;
 }
 
@@ -23,7 +24,9 @@ const std::string& FieldDef::owner_name() const noexcept {
     return owner != nullptr ? owner->name : query;
 }
 
-const FieldDef* Type::find_field(std::string_view field) const noexcept { return find_named(fields, field); }
+const FieldDef* Type::find_field(std::string_view field) const noexcept {
+    return find_named(fields, field);
+}
 
 const InputValueDef* Type::find_input_field(std::string_view field) const noexcept {
     return find_named(input_fields, field);
@@ -58,33 +61,45 @@ const DirectiveDef* Schema::find_directive(std::string_view name) const noexcept
 
 const FieldDef* Schema::find_field(const Type& parent, std::string_view name) const noexcept {
     if (name.size() > 2 && name[0] == '_' && name[1] == '_') {
-        if (name == "__typename" && parent.is_composite()) return &typename_field;
-        if (&parent == query && name == "__schema") return &schema_field;
-        if (&parent == query && name == "__type") return &type_field;
+        if (name == "__typename" && parent.is_composite())
+            return &typename_field;
+        if (&parent == query && name == "__schema")
+            return &schema_field;
+        if (&parent == query && name == "__type")
+            return &type_field;
     }
     return parent.find_field(name);
 }
 
 const Type* Schema::root(OperationType type) const noexcept {
     switch (type) {
-        case OperationType::Query: return query;
-        case OperationType::Mutation: return mutation;
-        case OperationType::Subscription: return subscription;
+        case OperationType::Query:
+            return query;
+        case OperationType::Mutation:
+            return mutation;
+        case OperationType::Subscription:
+            return subscription;
     }
     return nullptr;
 }
 
 bool Schema::applies(const Type& type, const Type& object) noexcept {
-    if (&type == &object) return true;
-    return std::find(type.possible_types.begin(), type.possible_types.end(), &object) != type.possible_types.end();
+    if (&type == &object)
+        return true;
+    return std::find(type.possible_types.begin(), type.possible_types.end(), &object) !=
+           type.possible_types.end();
 }
 
 bool Schema::overlap(const Type& a, const Type& b) noexcept {
-    if (&a == &b) return true;
-    if (!a.is_abstract()) return applies(b, a);
-    if (!b.is_abstract()) return applies(a, b);
+    if (&a == &b)
+        return true;
+    if (!a.is_abstract())
+        return applies(b, a);
+    if (!b.is_abstract())
+        return applies(a, b);
     for (const Type* object : a.possible_types)
-        if (applies(b, *object)) return true;
+        if (applies(b, *object))
+            return true;
     return false;
 }
 

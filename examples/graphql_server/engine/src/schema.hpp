@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ast.hpp"
 #include <gql/engine.hpp>
+#include "ast.hpp"
 
 namespace gql::detail {
 
@@ -68,11 +68,11 @@ struct Type {
     bool builtin = false;
     std::string specified_by_url;
     bool has_specified_by = false;
-    std::vector<FieldDef> fields;              ///< objects and interfaces
-    std::vector<const Type*> interfaces;       ///< objects and interfaces
-    std::vector<const Type*> possible_types;   ///< interfaces and unions
-    std::vector<EnumValueDef> enum_values;     ///< enums
-    std::vector<InputValueDef> input_fields;   ///< input objects
+    std::vector<FieldDef> fields;             ///< objects and interfaces
+    std::vector<const Type*> interfaces;      ///< objects and interfaces
+    std::vector<const Type*> possible_types;  ///< interfaces and unions
+    std::vector<EnumValueDef> enum_values;    ///< enums
+    std::vector<InputValueDef> input_fields;  ///< input objects
 
     [[nodiscard]] const FieldDef* find_field(std::string_view field) const noexcept;
     [[nodiscard]] const InputValueDef* find_input_field(std::string_view field) const noexcept;
@@ -83,8 +83,12 @@ struct Type {
     [[nodiscard]] bool is_abstract() const noexcept {
         return kind == TypeKind::Interface || kind == TypeKind::Union;
     }
-    [[nodiscard]] bool is_leaf() const noexcept { return kind == TypeKind::Scalar || kind == TypeKind::Enum; }
-    [[nodiscard]] bool is_input() const noexcept { return is_leaf() || kind == TypeKind::InputObject; }
+    [[nodiscard]] bool is_leaf() const noexcept {
+        return kind == TypeKind::Scalar || kind == TypeKind::Enum;
+    }
+    [[nodiscard]] bool is_input() const noexcept {
+        return is_leaf() || kind == TypeKind::InputObject;
+    }
     [[nodiscard]] bool is_output() const noexcept { return kind != TypeKind::InputObject; }
 };
 
@@ -104,7 +108,8 @@ struct DirectiveDef {
 /// @brief A complete, checked schema. Immutable once built, except for resolvers set by bind().
 class Schema {
 public:
-    /// Named types in definition order: the SDL's, then the built-in scalars and introspection types.
+    /// Named types in definition order: the SDL's, then the built-in scalars and introspection
+    /// types.
     std::vector<std::unique_ptr<Type>> types;
     std::vector<std::unique_ptr<DirectiveDef>> directives;
     const Type* query = nullptr;
@@ -113,7 +118,8 @@ public:
     std::string description;
     bool has_description = false;
 
-    /// Meta-fields: `__typename` on every composite type, `__schema` and `__type` on the query type.
+    /// Meta-fields: `__typename` on every composite type, `__schema` and `__type` on the query
+    /// type.
     FieldDef typename_field;
     FieldDef schema_field;
     FieldDef type_field;
@@ -122,7 +128,8 @@ public:
     [[nodiscard]] Type* find_type(std::string_view name) noexcept;
     [[nodiscard]] const DirectiveDef* find_directive(std::string_view name) const noexcept;
     /// @brief A field of `parent` by name, meta-fields included; nullptr when there is none.
-    [[nodiscard]] const FieldDef* find_field(const Type& parent, std::string_view name) const noexcept;
+    [[nodiscard]] const FieldDef* find_field(const Type& parent,
+                                             std::string_view name) const noexcept;
     [[nodiscard]] const Type* root(OperationType type) const noexcept;
     /// @brief Whether `object` is `type` itself or one of its possible types.
     [[nodiscard]] static bool applies(const Type& type, const Type& object) noexcept;

@@ -10,18 +10,24 @@ namespace {
 
 const char* operation_location(OperationType type) noexcept {
     switch (type) {
-        case OperationType::Query: return "QUERY";
-        case OperationType::Mutation: return "MUTATION";
-        case OperationType::Subscription: return "SUBSCRIPTION";
+        case OperationType::Query:
+            return "QUERY";
+        case OperationType::Mutation:
+            return "MUTATION";
+        case OperationType::Subscription:
+            return "SUBSCRIPTION";
     }
     return "QUERY";
 }
 
 const char* operation_word(OperationType type) noexcept {
     switch (type) {
-        case OperationType::Query: return "query";
-        case OperationType::Mutation: return "mutation";
-        case OperationType::Subscription: return "subscription";
+        case OperationType::Query:
+            return "query";
+        case OperationType::Mutation:
+            return "mutation";
+        case OperationType::Subscription:
+            return "subscription";
     }
     return "query";
 }
@@ -54,19 +60,24 @@ std::vector<GraphQLError> Validator::run() {
         Scope scope;
         const Type* root = schema_.root(operation.type);
         if (root == nullptr)
-            error(std::string("Schema is not configured to execute ") + operation_word(operation.type) + " operation.",
+            error(std::string("Schema is not configured to execute ") +
+                      operation_word(operation.type) + " operation.",
                   {operation.location});
         visit_directives(operation.directives, operation_location(operation.type), scope);
         visit_selections(operation.selections, root, scope);
         check_variables(operation, scope);
-        if (operation.type == OperationType::Subscription && root != nullptr) check_subscription(operation);
+        if (operation.type == OperationType::Subscription && root != nullptr)
+            check_subscription(operation);
         for (const Scope* reached : reachable_scopes(scope))
-            for (const auto& spread : reached->spreads) used_fragments_.insert(spread.first);
+            for (const auto& spread : reached->spreads)
+                used_fragments_.insert(spread.first);
     }
     check_unused_fragments();
     check_fragment_cycles();
-    if (!has_cycles_) check_overlaps();
-    if (errors_.empty()) check_depth();
+    if (!has_cycles_)
+        check_overlaps();
+    if (errors_.empty())
+        check_depth();
     return std::move(errors_);
 }
 
@@ -76,7 +87,8 @@ std::vector<const Validator::Scope*> Validator::reachable_scopes(const Scope& ro
     for (std::size_t i = 0; i < out.size(); ++i) {
         for (const auto& spread : out[i]->spreads) {
             auto it = fragments_.find(spread.first);
-            if (it == fragments_.end() || !seen.insert(it->second).second) continue;
+            if (it == fragments_.end() || !seen.insert(it->second).second)
+                continue;
             out.push_back(&fragment_scopes_[it->second]);
         }
     }
@@ -85,7 +97,8 @@ std::vector<const Validator::Scope*> Validator::reachable_scopes(const Scope& ro
 
 void Validator::check_definitions() {
     for (const ForeignDefinition& foreign : document_.foreign_definitions)
-        error("The \"" + foreign.description + "\" definition is not executable.", {foreign.location});
+        error("The \"" + foreign.description + "\" definition is not executable.",
+              {foreign.location});
 
     std::map<std::string_view, const OperationDefinition*> operations;
     std::size_t anonymous = 0;
@@ -102,7 +115,8 @@ void Validator::check_definitions() {
     if (anonymous > 0 && document_.operations.size() > 1)
         for (const OperationDefinition& operation : document_.operations)
             if (operation.name.empty())
-                error("This anonymous operation must be the only defined operation.", {operation.location});
+                error("This anonymous operation must be the only defined operation.",
+                      {operation.location});
 
     for (FragmentDefinition& fragment : document_.fragments) {
         auto [it, inserted] = fragments_.emplace(fragment.name, &fragment);
@@ -116,7 +130,8 @@ void Validator::resolve_fragment_conditions() {
     for (FragmentDefinition& fragment : document_.fragments) {
         const Type* condition = schema_.find_type(fragment.type_condition);
         if (condition == nullptr) {
-            error("Unknown type \"" + fragment.type_condition + "\".", {fragment.type_condition_location});
+            error("Unknown type \"" + fragment.type_condition + "\".",
+                  {fragment.type_condition_location});
         } else if (!condition->is_composite()) {
             error("Fragment \"" + fragment.name + "\" cannot condition on non composite type \"" +
                       fragment.type_condition + "\".",
@@ -144,7 +159,8 @@ void Validator::check_fragment_cycles() {
         Location via;  // the spread that led here
     };
     for (const FragmentDefinition& start : document_.fragments) {
-        if (marks[&start] != Mark::Unvisited) continue;
+        if (marks[&start] != Mark::Unvisited)
+            continue;
         std::vector<Frame> path{{&start, 0, start.location}};
         marks[&start] = Mark::OnPath;
         while (!path.empty()) {
@@ -157,15 +173,17 @@ void Validator::check_fragment_cycles() {
             }
             const auto& [name, location] = scope.spreads[frame.next_spread++];
             auto target = fragments_.find(name);
-            if (target == fragments_.end()) continue;
+            if (target == fragments_.end())
+                continue;
             Mark& mark = marks[target->second];
             if (mark == Mark::Unvisited) {
                 mark = Mark::OnPath;
                 path.push_back({target->second, 0, location});
             } else if (mark == Mark::OnPath) {
                 has_cycles_ = true;
-                auto begin = std::find_if(path.begin(), path.end(),
-                                          [&](const Frame& f) { return f.fragment == target->second; });
+                auto begin = std::find_if(path.begin(), path.end(), [&](const Frame& f) {
+                    return f.fragment == target->second;
+                });
                 std::string via;
                 std::vector<Location> locations;
                 for (auto it = begin + 1; it != path.end(); ++it) {
@@ -173,7 +191,8 @@ void Validator::check_fragment_cycles() {
                     locations.push_back(it->via);
                 }
                 locations.push_back(location);
-                error("Cannot spread fragment \"" + std::string(name) + "\" within itself" + (via.empty() ? "" : " via " + via) + ".",
+                error("Cannot spread fragment \"" + std::string(name) + "\" within itself" +
+                          (via.empty() ? "" : " via " + via) + ".",
                       std::move(locations));
             }
         }
@@ -192,7 +211,8 @@ void Validator::check_subscription(const OperationDefinition& operation) {
         for (const Selection& selection : *selections) {
             if (selection.kind == Selection::Kind::Field) {
                 keys.insert(selection.response_key());
-                if (selection.name.compare(0, 2, "__") == 0) introspection.push_back(&selection);
+                if (selection.name.compare(0, 2, "__") == 0)
+                    introspection.push_back(&selection);
             } else if (selection.kind == Selection::Kind::InlineFragment) {
                 work.push_back(&selection.selections);
             } else if (selection.fragment != nullptr && seen.insert(selection.fragment).second) {
@@ -200,14 +220,16 @@ void Validator::check_subscription(const OperationDefinition& operation) {
             }
         }
     }
-    const std::string subject =
-        operation.name.empty() ? std::string("Anonymous Subscription") : "Subscription \"" + operation.name + "\"";
-    if (keys.size() > 1) error(subject + " must select only one top level field.", {operation.location});
+    const std::string subject = operation.name.empty() ? std::string("Anonymous Subscription")
+                                                       : "Subscription \"" + operation.name + "\"";
+    if (keys.size() > 1)
+        error(subject + " must select only one top level field.", {operation.location});
     for (const Selection* field : introspection)
         error(subject + " must not select an introspection top level field.", {field->location});
 }
 
-std::size_t Validator::depth_of(const std::vector<Selection>& selections, std::size_t nesting, bool& too_nested) {
+std::size_t Validator::depth_of(const std::vector<Selection>& selections, std::size_t nesting,
+                                bool& too_nested) {
     if (nesting > kMaxFragmentNesting) {
         too_nested = true;
         return 0;
@@ -223,12 +245,14 @@ std::size_t Validator::depth_of(const std::vector<Selection>& selections, std::s
             auto it = fragment_depths_.find(selection.fragment);
             if (it == fragment_depths_.end())
                 it = fragment_depths_
-                         .emplace(selection.fragment, depth_of(selection.fragment->selections, nesting + 1, too_nested))
+                         .emplace(selection.fragment,
+                                  depth_of(selection.fragment->selections, nesting + 1, too_nested))
                          .first;
             depth = it->second;
         }
         deepest = std::max(deepest, depth);
-        if (too_nested) return deepest;
+        if (too_nested)
+            return deepest;
     }
     return deepest;
 }
@@ -238,12 +262,12 @@ void Validator::check_depth() {
         bool too_nested = false;
         std::size_t depth = depth_of(operation.selections, 0, too_nested);
         if (too_nested) {
-            error("Query is nested too deeply: fragments nest more than " + std::to_string(kMaxFragmentNesting) +
-                      " levels.",
+            error("Query is nested too deeply: fragments nest more than " +
+                      std::to_string(kMaxFragmentNesting) + " levels.",
                   {operation.location});
         } else if (depth > limits_.max_depth) {
-            error("Query is nested too deeply: depth " + std::to_string(depth) + " exceeds the limit of " +
-                      std::to_string(limits_.max_depth) + ".",
+            error("Query is nested too deeply: depth " + std::to_string(depth) +
+                      " exceeds the limit of " + std::to_string(limits_.max_depth) + ".",
                   {operation.location});
         }
     }

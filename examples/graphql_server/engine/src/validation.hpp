@@ -50,16 +50,19 @@ private:
     void check_unused_fragments();
     void check_subscription(const OperationDefinition& operation);
     void check_depth();
-    std::size_t depth_of(const std::vector<Selection>& selections, std::size_t nesting, bool& too_nested);
+    std::size_t depth_of(const std::vector<Selection>& selections, std::size_t nesting,
+                         bool& too_nested);
 
     // validation_selections.cpp: fields, fragments, arguments, directives, values.
     void visit_selections(std::vector<Selection>& selections, const Type* parent, Scope& scope);
     void visit_field(Selection& field, const Type* parent, Scope& scope);
     void visit_spread(Selection& spread, const Type* parent, Scope& scope);
     void visit_inline_fragment(Selection& fragment, const Type* parent, Scope& scope);
-    void visit_arguments(const std::vector<Argument>& arguments, const std::vector<InputValueDef>* definitions,
-                         const std::string& owner, bool is_directive, Location location, Scope& scope);
-    void visit_directives(const std::vector<Directive>& directives, std::string_view location, Scope& scope);
+    void visit_arguments(const std::vector<Argument>& arguments,
+                         const std::vector<InputValueDef>* definitions, const std::string& owner,
+                         bool is_directive, Location location, Scope& scope);
+    void visit_directives(const std::vector<Directive>& directives, std::string_view location,
+                          Scope& scope);
     void collect_unknown_usages(const Value& value, Scope& scope);
 
     // validation_variables.cpp: variable rules.

@@ -14,11 +14,13 @@ bool is_subtype(const TypeRef& variable, std::size_t variable_depth, const TypeR
     if (location.non_null_at(location_depth))
         return variable.non_null_at(variable_depth) &&
                is_subtype(variable, variable_depth + 1, location, location_depth + 1);
-    if (variable.non_null_at(variable_depth)) return is_subtype(variable, variable_depth + 1, location, location_depth);
+    if (variable.non_null_at(variable_depth))
+        return is_subtype(variable, variable_depth + 1, location, location_depth);
     const bool location_list = location_depth < location.wrappers.size();
     const bool variable_list = variable_depth < variable.wrappers.size();
     if (location_list || variable_list)
-        return location_list && variable_list && is_subtype(variable, variable_depth + 1, location, location_depth + 1);
+        return location_list && variable_list &&
+               is_subtype(variable, variable_depth + 1, location, location_depth + 1);
     return variable.name == location.name;
 }
 
@@ -26,9 +28,10 @@ bool is_subtype(const TypeRef& variable, std::size_t variable_depth, const TypeR
 bool usage_allowed(const VariableDefinition& definition, const TypeRef& location, std::size_t depth,
                    bool location_has_default) noexcept {
     if (location.non_null_at(depth) && !definition.type.non_null_at(0)) {
-        const bool variable_has_default =
-            definition.default_value.has_value() && definition.default_value->kind != Value::Kind::Null;
-        if (!variable_has_default && !location_has_default) return false;
+        const bool variable_has_default = definition.default_value.has_value() &&
+                                          definition.default_value->kind != Value::Kind::Null;
+        if (!variable_has_default && !location_has_default)
+            return false;
         return is_subtype(definition.type, 0, location, depth + 1);
     }
     return is_subtype(definition.type, 0, location, depth);
@@ -51,23 +54,28 @@ void Validator::check_variables(OperationDefinition& operation, const Scope& sco
             continue;
         }
         if (!named->is_input()) {
-            error("Variable \"$" + variable.name + "\" cannot be non-input type \"" + variable.type.to_string() + "\".",
+            error("Variable \"$" + variable.name + "\" cannot be non-input type \"" +
+                      variable.type.to_string() + "\".",
                   {variable.type.location});
             continue;
         }
-        if (!variable.default_value) continue;
+        if (!variable.default_value)
+            continue;
         std::vector<ValueProblem> problems;
         check_literal(*variable.default_value, variable.type, 0, *named, false, problems, nullptr);
-        for (ValueProblem& problem : problems) error(std::move(problem.message), {problem.location});
+        for (ValueProblem& problem : problems)
+            error(std::move(problem.message), {problem.location});
         if (problems.empty()) {
             auto coerced = std::make_shared<nlohmann::json>();
             std::string problem;
-            if (coerce_literal(*variable.default_value, variable.type, 0, *named, nullptr, *coerced, problem))
+            if (coerce_literal(*variable.default_value, variable.type, 0, *named, nullptr, *coerced,
+                               problem))
                 variable.coerced_default = std::move(coerced);
         }
     }
 
-    const std::string in_operation = operation.name.empty() ? "" : " by operation \"" + operation.name + "\"";
+    const std::string in_operation =
+        operation.name.empty() ? "" : " by operation \"" + operation.name + "\"";
     std::unordered_map<std::string_view, bool> used;
     for (const Scope* reached : reachable_scopes(scope)) {
         for (const Usage& usage : reached->usages) {
@@ -80,17 +88,21 @@ void Validator::check_variables(OperationDefinition& operation, const Scope& sco
             }
             used[name] = true;
             const VariableDefinition& definition = *it->second;
-            if (usage.type == nullptr || schema_.find_type(definition.type.name) == nullptr) continue;
+            if (usage.type == nullptr || schema_.find_type(definition.type.name) == nullptr)
+                continue;
             if (!usage_allowed(definition, *usage.type, usage.depth, usage.has_default))
                 error("Variable \"$" + name + "\" of type \"" + definition.type.to_string() +
-                          "\" used in position expecting type \"" + usage.type->to_string(usage.depth) + "\".",
+                          "\" used in position expecting type \"" +
+                          usage.type->to_string(usage.depth) + "\".",
                       {definition.location, usage.variable->location});
         }
     }
     for (const VariableDefinition& variable : operation.variables)
         if (!used[variable.name])
             error("Variable \"$" + variable.name + "\" is never used" +
-                      (operation.name.empty() ? std::string() : " in operation \"" + operation.name + "\"") + ".",
+                      (operation.name.empty() ? std::string()
+                                              : " in operation \"" + operation.name + "\"") +
+                      ".",
                   {variable.location});
 }
 
