@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdlib>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -25,13 +26,19 @@ public:
 
     /// @throws std::bad_alloc when the memory cannot be had.
     explicit ZeroedArray(std::size_t size) : size_(size) {
-        if (size != 0) {
-            // calloc, not a container: large blocks come as zeroed pages, touched only when used.
-            // NOLINTNEXTLINE(cppcoreguidelines-no-malloc)
-            data_ = static_cast<T*>(std::calloc(size, sizeof(T)));
-            if (data_ == nullptr) {
-                raise_bad_alloc();
-            }
+        if (size == 0) {
+            return;
+        }
+        // Checked here rather than left to calloc: the answer is then the same under every
+        // C library and sanitizer, and the compiler sees no call with an impossible size.
+        if (size > std::numeric_limits<std::size_t>::max() / sizeof(T)) {
+            raise_bad_alloc();
+        }
+        // calloc, not a container: large blocks come as zeroed pages, touched only when used.
+        // NOLINTNEXTLINE(cppcoreguidelines-no-malloc)
+        data_ = static_cast<T*>(std::calloc(size, sizeof(T)));
+        if (data_ == nullptr) {
+            raise_bad_alloc();
         }
     }
 
