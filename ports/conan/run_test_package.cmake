@@ -9,31 +9,14 @@
 # set in conanfile.py's package_info.
 cmake_minimum_required(VERSION 3.21)
 
-if(NOT SOURCE_DIR OR NOT WORK_DIR)
-  message(FATAL_ERROR "usage: cmake -DSOURCE_DIR=... -DWORK_DIR=... -P run_test_package.cmake")
-endif()
-if(NOT GENERATOR)
-  set(GENERATOR "Unix Makefiles")
-endif()
-set(compiler_arguments "")
-if(CXX_COMPILER)
-  set(compiler_arguments -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
-endif()
-
-function(run)
-  execute_process(COMMAND ${ARGV} RESULT_VARIABLE result)
-  if(NOT result EQUAL 0)
-    list(JOIN ARGV " " command)
-    message(FATAL_ERROR "failed (${result}): ${command}")
-  endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/ObjpoolScriptSteps.cmake")
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
-run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/objpool"
+objpool_run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/objpool"
     ${compiler_arguments} -DCMAKE_BUILD_TYPE=Release -DOBJPOOL_BUILD_TESTS=OFF
     -DOBJPOOL_BUILD_EXAMPLES=OFF -DOBJPOOL_BUILD_DOCS=OFF -DOBJPOOL_INSTALL=ON)
-run("${CMAKE_COMMAND}" --install "${WORK_DIR}/objpool" --prefix "${prefix}")
+objpool_run("${CMAKE_COMMAND}" --install "${WORK_DIR}/objpool" --prefix "${prefix}")
 
 foreach(file IN ITEMS include/objpool/objpool.hpp share/cmake/objpool/objpoolConfig.cmake
                       share/cmake/objpool/objpoolConfigVersion.cmake share/pkgconfig/objpool.pc
@@ -44,9 +27,9 @@ foreach(file IN ITEMS include/objpool/objpool.hpp share/cmake/objpool/objpoolCon
 endforeach()
 
 set(test_package "${SOURCE_DIR}/ports/conan/test_package")
-run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${test_package}" -B "${WORK_DIR}/test_package"
+objpool_run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${test_package}" -B "${WORK_DIR}/test_package"
     ${compiler_arguments} "-DCMAKE_PREFIX_PATH=${prefix}")
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}/test_package")
+objpool_run("${CMAKE_COMMAND}" --build "${WORK_DIR}/test_package")
 execute_process(COMMAND "${WORK_DIR}/test_package/test_package" OUTPUT_VARIABLE output
                 RESULT_VARIABLE result)
 message(STATUS "test_package: ${output}")

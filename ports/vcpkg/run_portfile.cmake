@@ -13,24 +13,7 @@
 # through pkg-config.
 cmake_minimum_required(VERSION 3.21)
 
-if(NOT SOURCE_DIR OR NOT WORK_DIR)
-  message(FATAL_ERROR "usage: cmake -DSOURCE_DIR=... -DWORK_DIR=... -P run_portfile.cmake")
-endif()
-if(NOT GENERATOR)
-  set(GENERATOR "Unix Makefiles")
-endif()
-set(compiler_arguments "")
-if(CXX_COMPILER)
-  set(compiler_arguments -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
-endif()
-
-function(run)
-  execute_process(COMMAND ${ARGV} RESULT_VARIABLE result)
-  if(NOT result EQUAL 0)
-    list(JOIN ARGV " " command)
-    message(FATAL_ERROR "failed (${result}): ${command}")
-  endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/ObjpoolScriptSteps.cmake")
 
 function(check condition_text)
   if(${ARGN})
@@ -71,7 +54,7 @@ function(vcpkg_cmake_configure)
   check("vcpkg_cmake_configure: VCPKG_BUILD_TYPE release (header-only)"
         VCPKG_BUILD_TYPE STREQUAL "release")
   # What vcpkg passes besides the port's options (the parts that matter here).
-  run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${arg_SOURCE_PATH}"
+  objpool_run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${arg_SOURCE_PATH}"
       -B "${CURRENT_BUILDTREES_DIR}/${TARGET_TRIPLET}-rel" ${compiler_arguments}
       -DCMAKE_BUILD_TYPE=Release "-DCMAKE_INSTALL_PREFIX=${CURRENT_PACKAGES_DIR}"
       -DCMAKE_INSTALL_LIBDIR:STRING=lib -DCMAKE_INSTALL_BINDIR:STRING=bin
@@ -80,7 +63,7 @@ function(vcpkg_cmake_configure)
 endfunction()
 
 function(vcpkg_cmake_install)
-  run("${CMAKE_COMMAND}" --build "${CURRENT_BUILDTREES_DIR}/${TARGET_TRIPLET}-rel" --target install)
+  objpool_run("${CMAKE_COMMAND}" --build "${CURRENT_BUILDTREES_DIR}/${TARGET_TRIPLET}-rel" --target install)
 endfunction()
 
 function(vcpkg_cmake_config_fixup)
@@ -194,10 +177,10 @@ file(COPY "${p}/" DESTINATION "${installed}")
 file(REMOVE_RECURSE "${p}")  # nothing may still point into the package directory
 
 set(consumer_source "${SOURCE_DIR}/ports/conan/test_package")
-run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${consumer_source}" -B "${WORK_DIR}/consumer"
+objpool_run("${CMAKE_COMMAND}" -G "${GENERATOR}" -S "${consumer_source}" -B "${WORK_DIR}/consumer"
     ${compiler_arguments} "-DCMAKE_PREFIX_PATH=${installed}")
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}/consumer")
-run("${WORK_DIR}/consumer/test_package")
+objpool_run("${CMAKE_COMMAND}" --build "${WORK_DIR}/consumer")
+objpool_run("${WORK_DIR}/consumer/test_package")
 
 set(ENV{PKG_CONFIG_PATH} "${installed}/share/pkgconfig")
 execute_process(COMMAND pkg-config --cflags objpool OUTPUT_VARIABLE flags
@@ -209,8 +192,8 @@ separate_arguments(flags UNIX_COMMAND "${flags}")
 if(NOT CXX_COMPILER)
   set(CXX_COMPILER c++)
 endif()
-run("${CXX_COMPILER}" -std=c++17 ${flags} "${consumer_source}/test_package.cpp"
+objpool_run("${CXX_COMPILER}" -std=c++17 ${flags} "${consumer_source}/test_package.cpp"
     -o "${WORK_DIR}/pkg_config_consumer")
-run("${WORK_DIR}/pkg_config_consumer")
+objpool_run("${WORK_DIR}/pkg_config_consumer")
 message(STATUS "vcpkg port: package layout as expected; find_package and pkg-config consumers "
                "built and ran against ${installed}")
