@@ -6,6 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <objpool/policy/bitmap.hpp>
+#include <objpool/policy/fifo.hpp>
+#include <objpool/policy/lifo.hpp>
+
 namespace objpool_fuzz {
 
 /// The fuzzer's input as a stream of choices; reads zeros once it is used up.
@@ -36,6 +40,25 @@ inline void expect(bool condition, const char* what, int line) {
     if (!condition) {
         std::fprintf(stderr, "objpool fuzz: line %d: %s\n", line, what);
         std::abort();
+    }
+}
+
+/// A type passed as a value, so that one generic lambda can be called with any of several types.
+template <class T>
+struct TypeTag {
+    using type = T;
+};
+
+/// Calls `run(TypeTag<P>{})` with the policy P (Fifo, Lifo or Bitmap) that `choice` selects.
+template <class Run>
+void with_policy(std::uint8_t choice, Run&& run) {
+    switch (choice % 3) {
+        case 0:
+            return run(TypeTag<objpool::Fifo>{});
+        case 1:
+            return run(TypeTag<objpool::Lifo>{});
+        default:
+            return run(TypeTag<objpool::Bitmap>{});
     }
 }
 

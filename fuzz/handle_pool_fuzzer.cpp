@@ -119,14 +119,8 @@ void run(Input& input, std::size_t capacity) {
 
 template <unsigned Bits>
 void run_policy(std::uint8_t choice, Input& input, std::size_t capacity) {
-    switch (choice % 3) {
-        case 0:
-            return run<objpool::Fifo, Bits>(input, capacity);
-        case 1:
-            return run<objpool::Lifo, Bits>(input, capacity);
-        default:
-            return run<objpool::Bitmap, Bits>(input, capacity);
-    }
+    objpool_fuzz::with_policy(
+        choice, [&](auto policy) { run<typename decltype(policy)::type, Bits>(input, capacity); });
 }
 
 }  // namespace

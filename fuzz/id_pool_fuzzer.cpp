@@ -106,14 +106,8 @@ void run(Input& input, std::size_t capacity) {
 
 template <class Id>
 void run_policy(std::uint8_t choice, Input& input, std::size_t capacity) {
-    switch (choice % 3) {
-        case 0:
-            return run<objpool::Fifo, Id>(input, capacity);
-        case 1:
-            return run<objpool::Lifo, Id>(input, capacity);
-        default:
-            return run<objpool::Bitmap, Id>(input, capacity);
-    }
+    objpool_fuzz::with_policy(
+        choice, [&](auto policy) { run<typename decltype(policy)::type, Id>(input, capacity); });
 }
 
 }  // namespace

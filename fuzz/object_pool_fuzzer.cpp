@@ -330,14 +330,9 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
 
 template <class Lifecycle>
 void run_policy(std::uint8_t choice, Input& input, std::size_t capacity, bool with_hooks) {
-    switch (choice % 3) {
-        case 0:
-            return run<objpool::Fifo, Lifecycle>(input, capacity, with_hooks);
-        case 1:
-            return run<objpool::Lifo, Lifecycle>(input, capacity, with_hooks);
-        default:
-            return run<objpool::Bitmap, Lifecycle>(input, capacity, with_hooks);
-    }
+    objpool_fuzz::with_policy(choice, [&](auto policy) {
+        run<typename decltype(policy)::type, Lifecycle>(input, capacity, with_hooks);
+    });
 }
 
 }  // namespace
