@@ -37,8 +37,7 @@ struct Snapshot {
     std::size_t allocated;
     std::vector<bool> out;
 
-    explicit Snapshot(const Pool& pool)
-        : available(pool.available()), allocated(pool.allocated()) {
+    explicit Snapshot(const Pool& pool) : available(pool.available()), allocated(pool.allocated()) {
         for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
             out.push_back(
                 pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
@@ -63,21 +62,20 @@ static_assert(objpool::is_concurrent_policy_v<objpool::Bitmap>);
 static_assert(objpool::is_concurrent_policy_v<objpool::Locked<objpool::Bitmap>>);
 static_assert(objpool::is_concurrent_policy_v<UserPolicy>);
 static_assert(!objpool::is_concurrent_policy_v<int>);
-// Lifo and Bitmap publish with seq_cst writes to one atomic (no fence on free); Fifo publishes
-// through its cells and Locked through a mutex, and get the fence.
+// Lifo, Fifo and Bitmap publish with seq_cst read-modify-writes that an exhausted acquire reads
+// with seq_cst loads (no fence on free); Locked publishes through a mutex and gets the fence.
 static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::LifoFreeList>::value);
-static_assert(!objpool::detail::publishes_seq_cst<objpool::concurrent::FifoFreeList>::value);
+static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::FifoFreeList>::value);
 static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::BitmapFreeList>::value);
-static_assert(!objpool::detail::publishes_seq_cst<
-              objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::value);
-static_assert(std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList,
-                             objpool::concurrent::LifoFreeList>);
+static_assert(
+    !objpool::detail::publishes_seq_cst<objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::value);
+static_assert(
+    std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList, objpool::concurrent::LifoFreeList>);
 
 TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool hands out exactly first .. first+n-1 and each once",
                         "[concurrent][contract]", AllPolicies) {
-    for (const std::size_t count :
-         {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{65},
-          std::size_t{1000}, std::size_t{4097}}) {
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{64},
+                                    std::size_t{65}, std::size_t{1000}, std::size_t{4097}}) {
         for (const std::uint32_t first : {1U, 4000000000U}) {
             CAPTURE(count, first);
             ConcurrentIdPool<TestType> pool(count, first);
@@ -175,8 +173,8 @@ TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool rejects capacities its ids cannot hold
     CHECK(ids.back() == 127);
 }
 
-TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool creation does no per-id work",
-                        "[concurrent][contract]", AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool creation does no per-id work", "[concurrent][contract]",
+                        AllPolicies) {
     // 10^7 ids: zero pages cost nothing until used, so only the ids handed out are touched.
     ConcurrentIdPool<TestType> pool(10'000'000);
     CHECK(pool.get() == std::optional<std::uint32_t>{1});

@@ -10,6 +10,7 @@
 #include "../detail/atomic_array.hpp"
 #include "../detail/bits.hpp"
 #include "../detail/concurrent_backoff.hpp"
+#include "../detail/concurrent_counter.hpp"
 #include "../policy/bitmap.hpp"
 #include "policy.hpp"
 
@@ -21,17 +22,24 @@ namespace objpool::concurrent {
 /// Data structure: the 64-ary hierarchy of objpool::Bitmap with atomic words. Level 0 holds one
 /// bit a slot, set while the slot is allocated: that bit is the allocation bit, so the
 /// double-release check is a test-and-clear. A bit of level k+1 is a summary *hint* that word
-/// k below it is full. A counter `available_` of free slots works as a semaphore.
+/// k below it is full.
 ///
-/// - acquire: reserves one unit of `available_` (CAS; none left: returns capacity()), then
-///   walks down from the top taking the lowest clear hint of each word, and at level 0 sets the
-///   lowest clear bit with a CAS (losing a race just moves it to the next clear bit of the
-///   word). A hint that leads to a full word is repaired on the spot (helping) and the walk
-///   restarts; if the top word says everything is full although a unit was reserved (hints
-///   lag behind operations in flight), the leaf words are scanned in order instead.
-/// - release: clears the slot's level-0 bit with fetch_and; the old value says whether this
-///   call cleared it (exactly one of two racing releases does) and whether the word was full.
-///   Then one unit is added to `available_` (release).
+/// - acquire: walks down from the top taking the lowest clear hint of each word, and at level 0
+///   sets the lowest clear bit with a CAS (losing a race just moves it to the next clear bit of
+///   the word). A hint that leads to a full word is repaired on the spot (helping) and the walk
+///   restarts. If the top word says everything is full, the leaf words are scanned in order
+///   (hints lag behind operations in flight), and the scan doubles as the exact exhaustion
+///   check (below).
+/// - release: clears the slot's level-0 bit with a CAS from the word's current value; a value
+///   without the bit means "not allocated" (of two racing releases exactly one clears it). A
+///   release into a *full* word (the only way a word goes from full to not full) is bracketed by
+///   two counters, `refills_started_` before its CAS and `refills_finished_` after it.
+/// - exhaustion: acquire answers "none" only after a scan that read every leaf word full, with
+///   `refills_finished_ == refills_started_` read before the scan (no refill in flight) and
+///   `refills_started_` unchanged after it (none began). Then no word read full went back to
+///   not full before the last read, so at that moment every slot was allocated (linearization
+///   point: the last word read). If a refill is in flight, the scan is repeated: the exhausted
+///   answer waits for a release a few instructions from done (the only wait in this list).
 /// - hints: whoever changes a word between full and not full (it knows from the value its
 ///   read-modify-write returned) re-syncs the parent bit: loop { read the word; set or clear
 ///   the parent bit to match; re-read the word } until the two reads agree, then does the same
@@ -40,22 +48,23 @@ namespace objpool::concurrent {
 ///   that no later fullness change escapes (whoever made that change re-syncs afterwards), so
 ///   once operations stop every hint is exact, and acquire again finds the lowest free slot.
 ///
-/// Reservation keeps acquire linearizable: it fails exactly when no slot is free or promised
-/// (linearization point: the load of `available_` that reads 0), and a reserved unit always has
-/// a clear level-0 bit behind it, since release clears the bit before adding the unit. A
-/// successful acquire linearizes at its level-0 CAS, a release at its fetch_and. Memory order:
-/// the level-0 CAS and fetch_and are sequentially consistent read-modify-writes of the same
-/// word, so the previous owner's writes are visible to the next. Progress: lock-free (a CAS
-/// fails, a hint is repaired or a scan misses only because another operation progressed).
+/// A successful acquire linearizes at its level-0 CAS, a release at its level-0 CAS. Memory
+/// order: those CASes are sequentially consistent read-modify-writes of the same word, so the
+/// previous owner's writes are visible to the next. Progress: lock-free for every acquire that
+/// finds a slot and for every release (a CAS fails, a hint is repaired or a scan misses only
+/// because another operation progressed); the exhausted answer may wait for a refill in
+/// flight. available() is a striped count (detail::StripedCounter), not a semaphore: an
+/// uncontended get+free pair costs two locked instructions.
 ///
-/// Memory: about 1.016 bits a slot, plus two counters on separate cache lines.
+/// Memory: about 1.016 bits a slot, plus the refill counters and 16 count stripes on separate
+/// cache lines.
 class BitmapFreeList {
 public:
     /// @brief All `capacity` slots free. O(depth): only each level's last word is written.
     /// @pre `capacity <= objpool::max_capacity` (the pools check it).
     /// @throws std::bad_alloc.
     explicit BitmapFreeList(std::size_t capacity)
-        : words_(word_count(capacity)), capacity_(capacity), available_(capacity) {
+        : words_(word_count(capacity)), capacity_(capacity) {
         std::size_t entries = capacity;
         std::size_t offset = 0;
         while (entries > 0 && (depth_ == 0 || entries > 1)) {
@@ -79,24 +88,23 @@ public:
     /// @brief The lowest free slot (a low one under contention), now allocated; capacity()
     /// when every slot is out.
     /// @par Complexity
-    /// O(log64 n) expected; O(n/64) when hints lag behind concurrent operations. Lock-free.
+    /// O(log64 n) expected; O(n/64) when hints lag behind concurrent operations and when every
+    /// slot is out. Lock-free, except that the exhausted answer waits for a release into a full
+    /// word that is in flight.
     std::size_t acquire() noexcept {
-        // seq_cst: see publishes_seq_cst.
-        std::size_t units = available_.load(std::memory_order_seq_cst);
-        detail::Backoff backoff;
-        do {
-            if (units == 0) {
-                return capacity_;
-            }
-        } while (!available_.compare_exchange_weak(units, units - 1, std::memory_order_seq_cst,
-                                                   std::memory_order_seq_cst) &&
-                 (backoff.pause(), true));  // lost a race: wait a little before retrying
+        if (depth_ == 0) {
+            return capacity_;
+        }
         for (;;) {
             std::size_t slot = descend();
             if (slot == top_full) {
                 slot = scan();
             }
+            if (slot == exhausted) {
+                return capacity_;
+            }
             if (slot < capacity_) {
+                count_.add(-1);
                 return slot;
             }
         }
@@ -107,22 +115,30 @@ public:
     /// @par Complexity
     /// O(1) expected, O(log64 n) when the slot's word was full. Lock-free.
     bool release(std::size_t slot) noexcept {
+        const std::size_t index = slot / 64;
         const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
-        const std::uint64_t old = words_[slot / 64].fetch_and(~bit, std::memory_order_seq_cst);
-        if ((old & bit) == 0) {
-            return false;
+        auto&& word = words_[index];
+        std::uint64_t old = word.load(std::memory_order_relaxed);
+        for (;;) {
+            if ((old & bit) == 0) {
+                return false;
+            }
+            if (old == full) {
+                return refill(index, bit);
+            }
+            // From a value that is not full: this release cannot end a "full" state.
+            if (word.compare_exchange_weak(old, old & ~bit, std::memory_order_seq_cst,
+                                           std::memory_order_relaxed)) {
+                count_.add(1);
+                return true;
+            }
         }
-        if (old == full) {
-            sync_hints(0, slot / 64);
-        }
-        available_.fetch_add(1, std::memory_order_seq_cst);  // see publishes_seq_cst
-        return true;
     }
 
-    /// @brief The last step of release() that makes the slot available is a seq_cst
-    /// read-modify-write of `available_` (as is every write to it), and acquire() starts with a
-    /// seq_cst load of it: this
-    /// orders a free before a waiter's retry without a fence (see objpool/concurrent/policy.hpp).
+    /// @brief release() makes a slot available with a seq_cst read-modify-write of its leaf
+    /// word (as is every write to a leaf word), and acquire() answers "none" only after seq_cst
+    /// loads of every leaf word: this orders a free before a waiter's retry without a fence (see
+    /// objpool/concurrent/policy.hpp).
     static constexpr bool publishes_seq_cst = true;
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
@@ -131,9 +147,12 @@ public:
     }
     /// @brief The number of slots.
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
-    /// @brief The number of free slots (exact when no operation is in flight).
+    /// @brief The number of free slots (exact when no operation is in flight). O(16).
     [[nodiscard]] std::size_t available() const noexcept {
-        return available_.load(std::memory_order_relaxed);
+        const std::int64_t free = static_cast<std::int64_t>(capacity_) + count_.sum();
+        return free <= 0                                    ? 0
+               : static_cast<std::size_t>(free) > capacity_ ? capacity_
+                                                            : static_cast<std::size_t>(free);
     }
     /// @brief Heap bytes used.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return words_.bytes(); }
@@ -141,9 +160,11 @@ public:
 private:
     static constexpr std::size_t max_depth = 6;  // 64^6 > 2^32 slots
     static constexpr std::uint64_t full = ~std::uint64_t{0};
-    // descend()'s results besides a slot: retry (a hint was repaired) or the top is full.
+    // descend()'s and scan()'s results besides a slot: retry (a hint was repaired), the top
+    // is full, every slot is out.
     static constexpr std::size_t retry = ~std::size_t{0};
     static constexpr std::size_t top_full = ~std::size_t{0} - 1;
+    static constexpr std::size_t exhausted = ~std::size_t{0} - 2;
 
     static std::size_t word_count(std::size_t capacity) noexcept {
         std::size_t total = 0;
@@ -196,18 +217,51 @@ private:
         return retry;  // GCOVR_EXCL_LINE: not reached (depth_ >= 1 once a unit is reserved)
     }
 
-    // Every leaf word in order, ignoring the hints.
+    // Every leaf word in order, ignoring the hints: a slot, or exhausted when a whole scan saw
+    // every word full with no refill in flight or begun (see the class comment).
     std::size_t scan() noexcept {
-        for (std::size_t index = 0; index < leaf_words_; ++index) {
-            const std::uint64_t bits = words_[index].load(std::memory_order_seq_cst);
-            if (bits != full) {
-                const std::size_t slot = take_from_leaf(index, bits);
-                if (slot != capacity_) {
-                    return slot;
+        detail::Backoff backoff;
+        for (;;) {
+            // finished before started: a refill counted in the first is counted in the second.
+            const std::uint64_t finished = refills_finished_.load(std::memory_order_seq_cst);
+            const std::uint64_t started = refills_started_.load(std::memory_order_seq_cst);
+            for (std::size_t index = 0; index < leaf_words_; ++index) {
+                const std::uint64_t bits = words_[index].load(std::memory_order_seq_cst);
+                if (bits != full) {
+                    // Returns only a slot or "the word is full now" (a read of it, full).
+                    const std::size_t slot = take_from_leaf(index, bits);
+                    if (slot != capacity_) {
+                        return slot;
+                    }
                 }
             }
+            if (started == finished &&
+                refills_started_.load(std::memory_order_seq_cst) == started) {
+                return exhausted;
+            }
+            backoff.pause();  // a release into a full word is in flight or began: look again
         }
-        return retry;  // GCOVR_EXCL_LINE: only if other threads took every slot seen (a race)
+    }
+
+    // Clears `bit` of full-looking leaf word `index`, inside the refill brackets; false if the
+    // bit is clear (another release won).
+    bool refill(std::size_t index, std::uint64_t bit) noexcept {
+        auto&& word = words_[index];
+        refills_started_.fetch_add(1, std::memory_order_seq_cst);
+        std::uint64_t old = full;
+        while (!word.compare_exchange_weak(old, old & ~bit, std::memory_order_seq_cst,
+                                           std::memory_order_seq_cst)) {
+            if ((old & bit) == 0) {
+                refills_finished_.fetch_add(1, std::memory_order_seq_cst);
+                return false;
+            }
+        }
+        refills_finished_.fetch_add(1, std::memory_order_seq_cst);
+        if (old == full) {
+            sync_hints(0, index);
+        }
+        count_.add(1);
+        return true;
     }
 
     // Makes the hint bit of word `index` at `level` match the word's fullness, and goes up
@@ -242,7 +296,10 @@ private:
     std::size_t depth_ = 0;
     std::size_t leaf_words_ = 0;
     std::size_t capacity_;
-    alignas(detail::cache_line_bytes) std::atomic<std::size_t> available_;
+    // Releases into a full word, begun and done: see scan(). Together on their own cache line.
+    alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> refills_started_{0};
+    std::atomic<std::uint64_t> refills_finished_{0};
+    detail::StripedCounter count_;  // releases minus acquires: available = capacity + it
 };
 
 }  // namespace objpool::concurrent

@@ -77,7 +77,8 @@ public:
     /// @par Complexity
     /// O(1) expected; may wait for a peer in the middle of an operation on the same cell.
     std::size_t acquire() noexcept {
-        std::uint64_t position = dequeue_.load(std::memory_order_relaxed);
+        // seq_cst loads of the counters (plain loads on x86): see publishes_seq_cst.
+        std::uint64_t position = dequeue_.load(std::memory_order_seq_cst);
         detail::Backoff backoff;
         for (;;) {
             const std::size_t cell = cell_of(position);
@@ -102,12 +103,12 @@ public:
                 backoff.pause();
                 continue;
             }
-            const std::uint64_t current = dequeue_.load(std::memory_order_relaxed);
+            const std::uint64_t current = dequeue_.load(std::memory_order_seq_cst);
             if (current != position) {
                 position = current;  // taken meanwhile: our view of the cell was stale
                 continue;
             }
-            if (enqueue_.load(std::memory_order_relaxed) == position) {
+            if (enqueue_.load(std::memory_order_seq_cst) == position) {
                 return capacity_;
             }
             backoff.pause();  // a release claimed `position` and is writing it
@@ -124,7 +125,8 @@ public:
                                                       std::memory_order_relaxed)) {
             return false;
         }
-        const std::uint64_t position = enqueue_.fetch_add(1, std::memory_order_relaxed);
+        // seq_cst (the same locked instruction as relaxed on x86): see publishes_seq_cst.
+        const std::uint64_t position = enqueue_.fetch_add(1, std::memory_order_seq_cst);
         const std::size_t cell = cell_of(position);
         const std::uint32_t empty = state(position, 0);
         detail::Backoff backoff;
@@ -134,6 +136,14 @@ public:
         store(cell, std::uint64_t{state(position, 1)} << 32 | slot);
         return true;
     }
+
+    /// @brief The step of release() that makes acquire() stop answering "none" is its seq_cst
+    /// fetch_add of `enqueue_` (the only write to it), and acquire() answers "none" only after a
+    /// seq_cst load of `enqueue_`: an acquire ordered after that fetch_add in the seq_cst order
+    /// either waits for the slot's cell to be published and takes it, or finds `dequeue_` past
+    /// the slot's position (another thread took it). This orders a free before a waiter's retry
+    /// without a fence (see objpool/concurrent/policy.hpp).
+    static constexpr bool publishes_seq_cst = true;
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
