@@ -7,45 +7,17 @@
 #include <stdexcept>
 #include <vector>
 
+#include <id_pool_inspection.hpp>
 #include <objpool_catch.hpp>
 
 #include "test_support.hpp"
 
 using objpool::BadFree;
 using objpool::IdPool;
+using objpool_support::drain;
+using objpool_support::Snapshot;
 using objpool_test::AllPolicies;
 using objpool_test::bad_free_of;
-
-namespace {
-
-template <class Pool>
-std::vector<typename Pool::id_type> drain(Pool& pool) {
-    std::vector<typename Pool::id_type> ids;
-    while (auto id = pool.get()) {
-        ids.push_back(*id);
-    }
-    return ids;
-}
-
-// Everything observable about a pool, to prove a refused free changed nothing.
-template <class Pool>
-struct Snapshot {
-    std::size_t available;
-    std::size_t allocated;
-    std::vector<bool> out;
-
-    explicit Snapshot(const Pool& pool) : available(pool.available()), allocated(pool.allocated()) {
-        for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
-            out.push_back(
-                pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
-        }
-    }
-    bool operator==(const Snapshot& other) const {
-        return available == other.available && allocated == other.allocated && out == other.out;
-    }
-};
-
-}  // namespace
 
 TEMPLATE_LIST_TEST_CASE("IdPool hands out exactly first .. first+n-1 and each once", "[id_pool]",
                         AllPolicies) {

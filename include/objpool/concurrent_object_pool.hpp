@@ -5,13 +5,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <cinttypes>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <new>
-#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -24,6 +22,7 @@
 #include "detail/atomic_bits.hpp"
 #include "detail/capacity.hpp"
 #include "detail/concurrent_waiters.hpp"
+#include "detail/object_pool_common.hpp"
 #include "detail/slot_storage.hpp"
 #include "error.hpp"
 #include "lease.hpp"
@@ -207,11 +206,7 @@ public:
     /// whatever the reset hook throws (the object then stays out and the lease keeps it).
     void free(lease_type& lease) {
         if (lease.object_ == nullptr || lease.pool_ != this) {
-            detail::raise<BadFree>(lease.object_ == nullptr ? BadFree::Reason::not_allocated
-                                                            : BadFree::Reason::out_of_range,
-                                   lease.object_ == nullptr
-                                       ? "objpool: cannot free an empty lease"
-                                       : "objpool: cannot free a lease of another pool");
+            detail::raise_bad_lease_free(lease.object_ == nullptr);
         }
         free(lease.object_);
         lease.object_ = nullptr;
@@ -270,12 +265,18 @@ public:
     }
 
     /// @brief The number of objects the pool can hold.
-    [[nodiscard]] std::size_t capacity() const noexcept { return slots_.capacity(); }
+    [[nodiscard]] std::size_t capacity() const noexcept {
+        return slots_.capacity();
+    }
     /// @brief The number of objects get() can still hand out (exact when no call is in
     /// flight).
-    [[nodiscard]] std::size_t available() const noexcept { return slots_.available(); }
+    [[nodiscard]] std::size_t available() const noexcept {
+        return slots_.available();
+    }
     /// @brief The number of objects out, counting those being constructed or reset.
-    [[nodiscard]] std::size_t allocated() const noexcept { return capacity() - available(); }
+    [[nodiscard]] std::size_t allocated() const noexcept {
+        return capacity() - available();
+    }
     /// @brief One past the highest slot ever handed out. With the built-in policies, which
     /// hand never-used slots out in ascending order, that is the number of distinct slots ever
     /// handed out (with Reuse, of objects constructed): the memory the pool has touched.
@@ -334,9 +335,9 @@ private:
         if (first_use) {
             used_slots_.set(slot);
             std::size_t mark = high_water_.load(std::memory_order_relaxed);
-            while (mark < slot + 1 && !high_water_.compare_exchange_weak(
-                                          mark, slot + 1, std::memory_order_release,
-                                          std::memory_order_relaxed)) {
+            while (mark < slot + 1 &&
+                   !high_water_.compare_exchange_weak(mark, slot + 1, std::memory_order_release,
+                                                      std::memory_order_relaxed)) {
             }
         }
         out_.set(slot);
@@ -345,17 +346,7 @@ private:
 
     template <class... Args>
     void construct(T* object, std::size_t slot, Args&&... args) {
-        if constexpr (reuses) {
-            if constexpr (std::is_default_constructible_v<T>) {
-                if (!factory_) {
-                    ::new (static_cast<void*>(object)) T();
-                    return;
-                }
-            }
-            ::new (static_cast<void*>(object)) T(factory_(slot + 1));
-        } else {
-            ::new (static_cast<void*>(object)) T(std::forward<Args>(args)...);
-        }
+        detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
     }
 
     // Claims the object with a test-and-clear of its "out" bit (exactly one of several
@@ -394,15 +385,7 @@ private:
     }
 
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {
-        char address[2 + 2 * sizeof(void*) + 1];
-        static_cast<void>(std::snprintf(address, sizeof address, "0x%" PRIxPTR,
-                                        reinterpret_cast<std::uintptr_t>(object)));
-        detail::raise<BadFree>(
-            reason, reason == BadFree::Reason::out_of_range
-                        ? std::string("objpool: cannot free object at ") + address +
-                              ": not an object of this pool"
-                        : "objpool: cannot free object id " + std::to_string(id_of(object)) +
-                              " at " + address + ": not allocated");
+        detail::raise_bad_object_free(object, id_of(object), reason);
     }
 
     FreeList slots_;

@@ -2,18 +2,17 @@
 /// @brief objpool::ObjectPool: up to `capacity` objects of T in one block, ids 1 .. capacity.
 #pragma once
 
-#include <cinttypes>
 #include <cstddef>
 #include <cstdio>
 #include <functional>
 #include <new>
-#include <string>
 #include <type_traits>
 #include <utility>
 
 #include "config.hpp"
 #include "detail/bits.hpp"
 #include "detail/capacity.hpp"
+#include "detail/object_pool_common.hpp"
 #include "detail/sanitizer.hpp"
 #include "detail/slot_storage.hpp"
 #include "detail/unacquire.hpp"
@@ -165,11 +164,7 @@ public:
     /// whatever the reset hook throws (the object then stays out and the lease keeps it).
     void free(lease_type& lease) {
         if (lease.object_ == nullptr || lease.pool_ != this) {
-            detail::raise<BadFree>(lease.object_ == nullptr ? BadFree::Reason::not_allocated
-                                                            : BadFree::Reason::out_of_range,
-                                   lease.object_ == nullptr
-                                       ? "objpool: cannot free an empty lease"
-                                       : "objpool: cannot free a lease of another pool");
+            detail::raise_bad_lease_free(lease.object_ == nullptr);
         }
         free(lease.object_);
         lease.object_ = nullptr;
@@ -289,17 +284,7 @@ private:
 
     template <class... Args>
     void construct(T* object, std::size_t slot, Args&&... args) {
-        if constexpr (reuses) {
-            if constexpr (std::is_default_constructible_v<T>) {
-                if (!factory_) {
-                    ::new (static_cast<void*>(object)) T();
-                    return;
-                }
-            }
-            ::new (static_cast<void*>(object)) T(factory_(slot + 1));
-        } else {
-            ::new (static_cast<void*>(object)) T(std::forward<Args>(args)...);
-        }
+        detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
     }
 
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
@@ -341,15 +326,7 @@ private:
     }
 
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {
-        char address[2 + 2 * sizeof(void*) + 1];
-        static_cast<void>(std::snprintf(address, sizeof address, "0x%" PRIxPTR,
-                                        reinterpret_cast<std::uintptr_t>(object)));
-        detail::raise<BadFree>(reason, reason == BadFree::Reason::out_of_range
-                                           ? std::string("objpool: cannot free object at ") +
-                                                 address + ": not an object of this pool"
-                                           : "objpool: cannot free object id " +
-                                                 std::to_string(id_of(object)) + " at " + address +
-                                                 ": not allocated");
+        detail::raise_bad_object_free(object, id_of(object), reason);
     }
 
     FreeList slots_;

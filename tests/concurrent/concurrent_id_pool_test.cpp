@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <id_pool_inspection.hpp>
 #include <objpool_catch.hpp>
 
 #include "concurrent_support.hpp"
@@ -18,35 +19,10 @@ using objpool::BadFree;
 using objpool::ConcurrentIdPool;
 using objpool_concurrent_test::AllPolicies;
 using objpool_concurrent_test::throws_bad_free;
+using objpool_support::drain;
+using objpool_support::Snapshot;
 
 namespace {
-
-template <class Pool>
-std::vector<typename Pool::id_type> drain(Pool& pool) {
-    std::vector<typename Pool::id_type> ids;
-    while (auto id = pool.get()) {
-        ids.push_back(*id);
-    }
-    return ids;
-}
-
-// Everything observable about a pool, to prove a refused free changed nothing.
-template <class Pool>
-struct Snapshot {
-    std::size_t available;
-    std::size_t allocated;
-    std::vector<bool> out;
-
-    explicit Snapshot(const Pool& pool) : available(pool.available()), allocated(pool.allocated()) {
-        for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
-            out.push_back(
-                pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
-        }
-    }
-    bool operator==(const Snapshot& other) const {
-        return available == other.available && allocated == other.allocated && out == other.out;
-    }
-};
 
 // A concurrent policy of the user's own, through the nested-type route: a Locked free list
 // renamed, proving that the trait picks up Policy::ConcurrentFreeList.

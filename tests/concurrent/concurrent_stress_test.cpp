@@ -186,6 +186,81 @@ TEMPLATE_TEST_CASE("ConcurrentIdPool<Bitmap>: summary hints are exact again once
     }
 }
 
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: get never reports exhaustion while an id is free",
+                        "[concurrent][stress][exhaustion]", AllPolicies) {
+    // Each thread holds at most `hold` ids and the pool has threads * hold + 1, so at every
+    // moment at least one id is free and every get must succeed: an exhausted answer built on
+    // stale hints or counts would show here. Nearly full pools keep Bitmap's leaf words full,
+    // so its refills (releases into full words) and exhaustion scans run all the time.
+    for (const std::size_t hold : {std::size_t{40}, std::size_t{1100}}) {
+        for (const unsigned threads : thread_counts) {
+            CAPTURE(hold, threads);
+            const std::size_t capacity = threads * hold + 1;
+            ConcurrentIdPool<TestType> pool(capacity);
+            const std::size_t rounds = stress_operations() / 2 / threads;
+            std::vector<std::size_t> failures(threads, 0);
+            run_threads(threads, [&](unsigned me) {
+                Random random(me + 7);
+                std::vector<std::uint32_t> held;
+                held.reserve(hold);
+                for (std::size_t round = 0; round < rounds; ++round) {
+                    while (held.size() < hold) {
+                        const auto id = pool.get();
+                        if (!id) {
+                            ++failures[me];
+                            break;
+                        }
+                        held.push_back(*id);
+                    }
+                    if (held.empty()) {
+                        continue;
+                    }
+                    const std::size_t pick = random.below(held.size());
+                    pool.free(held[pick]);
+                    held[pick] = held.back();
+                    held.pop_back();
+                }
+                for (const auto id : held) {
+                    pool.free(id);
+                }
+            });
+            std::size_t total = 0;
+            for (const std::size_t count : failures) {
+                total += count;
+            }
+            CHECK(total == 0);
+            CHECK(pool.available() == capacity);
+        }
+    }
+}
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: counts stay exact with more threads than stripes",
+                        "[concurrent][stress][counter]", AllPolicies) {
+    // 24 threads at once (more than the 15 exclusive counter stripes, so some share the last
+    // one), then three more waves of 8 (threads that exit give their stripe to later ones).
+    constexpr std::size_t capacity = 64;
+    ConcurrentIdPool<TestType> pool(capacity);
+    const std::size_t per_thread = stress_operations() / 64 + 1;
+    const auto churn = [&](unsigned) {
+        for (std::size_t i = 0; i < per_thread; ++i) {
+            if (const auto id = pool.get()) {
+                pool.free(*id);
+            }
+        }
+    };
+    run_threads(24, churn);
+    CHECK(pool.available() == capacity);
+    for (int wave = 0; wave < 3; ++wave) {
+        const auto first = pool.get();
+        REQUIRE(first.has_value());
+        run_threads(8, churn);
+        CHECK(pool.available() == capacity - 1);
+        pool.free(*first);
+    }
+    CHECK(pool.available() == capacity);
+    CHECK(pool.allocated() == 0);
+}
+
 TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: of two racing frees of one id exactly one wins",
                         "[concurrent][stress][double_free]", AllPolicies) {
     const std::size_t rounds = std::max<std::size_t>(stress_operations() / 50, 1000);
@@ -390,8 +465,8 @@ TEMPLATE_LIST_TEST_CASE("ConcurrentObjectPool: of two racing frees of one object
                 winners.fetch_add(1, std::memory_order_relaxed);
             }
             barrier.arrive_and_wait();
-            if (index == 0 && (winners.load(std::memory_order_relaxed) != 1 ||
-                               pool.available() != 2)) {
+            if (index == 0 &&
+                (winners.load(std::memory_order_relaxed) != 1 || pool.available() != 2)) {
                 bad_rounds.fetch_add(1);
             }
         }

@@ -38,6 +38,7 @@ inline std::atomic<std::uint32_t>& taken_stripes() noexcept {
 /// Gives a thread's exclusive index back when the thread exits.
 struct StripeReturner {
     StripeOwner* owner;
+    explicit StripeReturner(StripeOwner* claimed) noexcept : owner(claimed) {}
     StripeReturner(const StripeReturner&) = delete;
     StripeReturner& operator=(const StripeReturner&) = delete;
     ~StripeReturner() {
@@ -67,7 +68,7 @@ inline void claim_stripe(StripeOwner& owner) noexcept {
             }
             owner.index = index;
             owner.exclusive = true;
-            thread_local const StripeReturner returner{&owner};
+            thread_local const StripeReturner returner(&owner);
             static_cast<void>(returner);
             return;
         }
