@@ -35,11 +35,13 @@
 ///   objpool/detail/concurrent_waiters.hpp). A list that caches freed slots per thread breaks
 ///   this rule;
 /// - optional: `static constexpr bool publishes_seq_cst = true;` declares that the step of
-///   release() that makes the slot available to acquire is a seq_cst read-modify-write (or
-///   store) of some atomic M, that every write to M is seq_cst, and that acquire() begins by
-///   reading M with a seq_cst load or read-modify-write. The pools then skip the seq_cst fence a free otherwise pays for the
-///   blocking get (objpool/detail/concurrent_waiters.hpp): a seq_cst load of the waiter count
-///   after that write is enough. LifoFreeList and BitmapFreeList declare it;
+///   release() after which acquire() no longer answers "none" is a seq_cst read-modify-write
+///   (or store) of an atomic M, that every write to M is seq_cst, and that acquire() answers
+///   "none" only after reading M (or, for a set of such atomics, every one of them) with seq_cst
+///   loads made during the call. The pools then skip the seq_cst fence a free otherwise pays for
+///   the blocking get (objpool/detail/concurrent_waiters.hpp): a seq_cst load of the waiter
+///   count after that write is enough. LifoFreeList (M: the head), FifoFreeList (M: the
+///   enqueue counter) and BitmapFreeList (M: the leaf words) declare it;
 /// - available() and is_allocated() are exact when no operation is in flight, and otherwise
 ///   values that held at some moment during the call or are in transit;
 /// - the ordering rule of objpool/policy.hpp (never-used slots in ascending order) is
