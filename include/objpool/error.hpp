@@ -2,6 +2,9 @@
 /// @brief The exception thrown for a bad free, and how errors are raised without exceptions.
 #pragma once
 
+#include <charconv>
+#include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
@@ -27,6 +30,9 @@ public:
     /// @brief Builds the error; `message` is what `what()` returns.
     BadFree(Reason reason, const std::string& message)
         : std::invalid_argument(message), reason_(reason) {}
+
+    /// @brief Builds the error; `message` is what `what()` returns.
+    BadFree(Reason reason, const char* message) : std::invalid_argument(message), reason_(reason) {}
 
     /// @brief Why the free was refused.
     [[nodiscard]] Reason reason() const noexcept { return reason_; }
@@ -56,6 +62,39 @@ template <class Exception, class... Args>
     report_error("objpool: out of memory");  // GCOVR_EXCL_LINE: out of memory without
     std::abort();                            // GCOVR_EXCL_LINE: exceptions (not provoked)
 #endif
+}
+
+/// The decimal digits of an integer of any type, for messages: no allocation, nothing to
+/// destroy, and no branch in the (templated) caller.
+struct DecimalText {
+    template <class Integer>
+    explicit DecimalText(Integer value) noexcept {
+        // Room for any 128-bit value and its sign: to_chars cannot run out of space.
+        *std::to_chars(digits, digits + sizeof digits - 1, value).ptr = '\0';
+    }
+    char digits[48] = {};
+};
+
+/// Raises objpool::BadFree for `id`, refused by a pool of `capacity` ids `first .. last`.
+/// Shared by the id pools; written with snprintf into a buffer, outside the templates: one copy
+/// of the code, and no std::string temporaries (nor their cleanup paths).
+[[noreturn]] inline void raise_bad_id_free(const DecimalText& id, BadFree::Reason reason,
+                                           std::size_t capacity, const DecimalText& first,
+                                           const DecimalText& last) {
+    char message[192];
+    if (reason == BadFree::Reason::not_allocated) {
+        static_cast<void>(std::snprintf(message, sizeof message,
+                                        "objpool: cannot free id %s: not allocated", id.digits));
+    } else if (capacity == 0) {
+        static_cast<void>(std::snprintf(
+            message, sizeof message, "objpool: cannot free id %s: out of range (the pool is empty)",
+            id.digits));
+    } else {
+        static_cast<void>(std::snprintf(message, sizeof message,
+                                        "objpool: cannot free id %s: out of range [%s, %s]",
+                                        id.digits, first.digits, last.digits));
+    }
+    raise<BadFree>(reason, static_cast<const char*>(message));
 }
 
 }  // namespace detail

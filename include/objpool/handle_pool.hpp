@@ -2,11 +2,12 @@
 /// @brief objpool::HandlePool: checked handles {slot, generation} that detect stale use in O(1).
 #pragma once
 
+#include <cinttypes>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <optional>
-#include <string>
 #include <type_traits>
 
 #include "detail/capacity.hpp"
@@ -194,19 +195,26 @@ private:
     }
 
     [[noreturn]] void raise_bad_free(handle_type handle, BadFree::Reason reason) const {
-        std::string message = "objpool: cannot free handle {slot " + std::to_string(handle.slot) +
-                              ", generation " + std::to_string(handle.generation) + "}: ";
+        // snprintf into buffers: no allocation before the throw, no temporaries to destroy.
+        char why[64];
         if (reason == BadFree::Reason::out_of_range) {
-            message += "slot out of range (capacity " + std::to_string(capacity()) + ")";
+            static_cast<void>(
+                std::snprintf(why, sizeof why, "slot out of range (capacity %zu)", capacity()));
         } else if (generations_[handle.slot] == retired_generation) {
-            message += "stale (the slot is retired)";
+            static_cast<void>(std::snprintf(why, sizeof why, "stale (the slot is retired)"));
         } else if (handle.generation == generations_[handle.slot]) {
-            message += "not allocated";
+            static_cast<void>(std::snprintf(why, sizeof why, "not allocated"));
         } else {
-            message += "stale (the slot is at generation " +
-                       std::to_string(generations_[handle.slot]) + ")";
+            static_cast<void>(
+                std::snprintf(why, sizeof why, "stale (the slot is at generation %llu)",
+                              static_cast<unsigned long long>(generations_[handle.slot])));
         }
-        detail::raise<BadFree>(reason, message);
+        char message[160];
+        static_cast<void>(
+            std::snprintf(message, sizeof message,
+                          "objpool: cannot free handle {slot %" PRIu32 ", generation %llu}: %s",
+                          handle.slot, static_cast<unsigned long long>(handle.generation), why));
+        detail::raise<BadFree>(reason, static_cast<const char*>(message));
     }
 
     FreeList slots_;

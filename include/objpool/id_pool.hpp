@@ -4,10 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <optional>
-#include <stdexcept>
-#include <string>
 #include <type_traits>
 
 #include "detail/capacity.hpp"
@@ -49,7 +46,7 @@ public:
     /// @throws std::length_error when `count` exceeds objpool::max_capacity or the last id
     /// does not fit in `Id`; std::bad_alloc when the bookkeeping cannot be allocated.
     explicit IdPool(std::size_t count, Id first = 1)
-        : slots_(checked_count(count, first)), first_(first) {}
+        : slots_(detail::checked_id_count(count, first)), first_(first) {}
 
     /// @brief An available id, now out; std::nullopt when every id is out.
     /// @par Complexity
@@ -109,17 +106,6 @@ public:
 private:
     using Unsigned = std::make_unsigned_t<Id>;
 
-    static std::size_t checked_count(std::size_t count, Id first) {
-        detail::checked_capacity(count);
-        const auto room = static_cast<Unsigned>(
-            static_cast<Unsigned>(std::numeric_limits<Id>::max()) - static_cast<Unsigned>(first));
-        if (count != 0 && count - 1 > room) {
-            detail::raise<std::length_error>("objpool: " + std::to_string(count) + " ids from " +
-                                             std::to_string(first) + " do not fit in the id type");
-        }
-        return count;
-    }
-
     // Wraps around for ids below first_, so one comparison with capacity() checks the range.
     [[nodiscard]] std::size_t to_slot(Id id) const noexcept {
         return static_cast<Unsigned>(static_cast<Unsigned>(id) - static_cast<Unsigned>(first_));
@@ -128,16 +114,12 @@ private:
         return static_cast<Id>(static_cast<Unsigned>(first_) + static_cast<Unsigned>(slot));
     }
 
+    // The last id is computed even for an empty pool, where the message does not use it:
+    // no branch here, one copy of the message code (detail::raise_bad_id_free).
     [[noreturn]] void raise_bad_free(Id id, BadFree::Reason reason) const {
-        std::string message = "objpool: cannot free id " + std::to_string(id) + ": ";
-        if (reason == BadFree::Reason::out_of_range) {
-            message += capacity() == 0 ? "out of range (the pool is empty)"
-                                       : "out of range [" + std::to_string(first_) + ", " +
-                                             std::to_string(to_id(capacity() - 1)) + "]";
-        } else {
-            message += "not allocated";
-        }
-        detail::raise<BadFree>(reason, message);
+        detail::raise_bad_id_free(detail::DecimalText(id), reason, capacity(),
+                                  detail::DecimalText(first_),
+                                  detail::DecimalText(to_id(capacity() - 1)));
     }
 
     FreeList slots_;
