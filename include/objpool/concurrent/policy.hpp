@@ -8,10 +8,10 @@
 ///
 /// | policy | concurrent free list | algorithm |
 /// |---|---|---|
-/// | objpool::Lifo | objpool::concurrent::LifoFreeList | Treiber stack of indices, ABA tag in one 64-bit CAS |
-/// | objpool::Fifo | objpool::concurrent::FifoFreeList | bounded MPMC ring with sequence-numbered cells |
-/// | objpool::Bitmap | objpool::concurrent::BitmapFreeList | atomic bitmap words with "full" summary hints |
-/// | objpool::Locked<P> | objpool::Locked<P>::ConcurrentFreeList | a std::mutex around `P::FreeList` |
+/// | objpool::Lifo | objpool::concurrent::LifoFreeList | Treiber stack, ABA tag in a 64-bit CAS |
+/// | objpool::Fifo | objpool::concurrent::FifoFreeList | MPMC ring, sequence-numbered cells |
+/// | objpool::Bitmap | objpool::concurrent::BitmapFreeList | atomic words, "full" summary hints |
+/// | objpool::Locked<P> | objpool::Locked<P>::ConcurrentFreeList | std::mutex around P::FreeList |
 ///
 /// ## Plugging in a policy of your own
 /// Three ways, in order of effort:
@@ -127,7 +127,7 @@ constexpr bool check_concurrent_policy() {
 /// objpool/concurrent/policy.hpp.
 template <class Policy>
 inline constexpr bool is_concurrent_policy_v =
-    detail::concurrent_free_list_checks<Policy>::constructible &&
-    detail::concurrent_free_list_checks<Policy>::operations;
+    (detail::concurrent_free_list_checks<Policy>::constructible) &&
+    (detail::concurrent_free_list_checks<Policy>::operations);
 
 }  // namespace objpool
