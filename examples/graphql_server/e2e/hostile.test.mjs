@@ -5,11 +5,9 @@
 //   OBJPOOL_GRAPHQL_BIN=build/.../objpool-graphql node --test hostile.test.mjs
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import net from 'node:net';
+import { request as sendRequest, startServer } from './server_process.mjs';
 
-const binary = process.env.OBJPOOL_GRAPHQL_BIN;
 const READ_TIMEOUT_S = 1;        // --read-timeout: short, so the slow-client tests are quick
 const MAX_BODY = 1024 * 1024;    // the default --max-body-bytes
 const MAX_QUERY_BYTES = 100000;  // the default --max-query-bytes
@@ -18,43 +16,9 @@ let server;
 let port;
 let baseline;
 
-function startServer(args) {
-  assert.ok(binary, 'set OBJPOOL_GRAPHQL_BIN to the objpool-graphql binary');
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(/listening on http:\/\/[^\s]+:(\d+)/);
-      if (match) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${output}`)));
-  });
-}
-
 // One request on a fresh connection; resolves with { status, headers, text, json }.
-function request({ method = 'GET', path = '/graphql', headers = {}, body }) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.setTimeout(10000, () => req.destroy(new Error('no response within 10 s')));
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
+function request(options) {
+  return sendRequest(port, { timeoutMs: 10000, ...options });
 }
 
 function post(body, contentType = 'application/json', accept) {

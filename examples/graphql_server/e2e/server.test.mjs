@@ -3,15 +3,14 @@
 //   OBJPOOL_GRAPHQL_BIN=build/.../objpool-graphql node --test server.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
+import { request as sendRequest, startServer } from './server_process.mjs';
 
-const binary = process.env.OBJPOOL_GRAPHQL_BIN;
 const schemaFile = process.env.OBJPOOL_GRAPHQL_SCHEMA ??
   fileURLToPath(new URL('../schema.graphql', import.meta.url));
 const MAX_BODY = 65536;
@@ -20,46 +19,12 @@ let server;
 let port;
 let exitPromise;
 
-// Starts the server with --port 0 and reads the chosen port from its first line.
-function startServer(args) {
-  assert.ok(binary, 'set OBJPOOL_GRAPHQL_BIN to the objpool-graphql binary');
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk) => {
-      output += chunk;
-      const match = output.match(/listening on http:\/\/[^\s]+:(\d+)/);
-      if (match) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${output}`)));
-  });
-}
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
-// One HTTP request; resolves with { status, headers, text, json }.
-function request({ method = 'GET', path = '/graphql', headers = {}, body, useAgent = agent }) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent: useAgent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
+// One HTTP request (keep-alive through `agent` unless `useAgent` says otherwise); resolves with
+// { status, headers, text, json }.
+function request({ useAgent = agent, ...options }) {
+  return sendRequest(port, { agent: useAgent, ...options });
 }
 
 function post(payload, { accept, contentType = 'application/json', useAgent } = {}) {
@@ -81,7 +46,7 @@ function codeOf(result) {
 }
 
 before(async () => {
-  ({ child: server, port } = await startServer([
+  ({ child: server, port, exited: exitPromise } = await startServer([
     '--capacity', '5', '--policy', 'FIFO', '--max-capacity', '20000', '--threads', '2',
     '--max-body-bytes', String(MAX_BODY), '--max-query-tokens', '2000', '--max-query-depth', '20',
   ]));
@@ -343,32 +308,16 @@ describe('access log', () => {
   test('--access-log writes one line per request', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'objpool-graphql-'));
     const logFile = join(dir, 'access.log');
-    const child = spawn(binary, ['--port', '0', '--threads', '1', '--access-log', logFile],
-      { stdio: ['ignore', 'pipe', 'inherit'] });
+    const logServer = await startServer(['--threads', '1', '--access-log', logFile]);
     try {
-      const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-      const logPort = await new Promise((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-          const match = output.match(/listening on http:\/\/[^\s]+:(\d+)/);
-          if (match) resolve(Number(match[1]));
-        });
-        child.on('exit', () => reject(new Error(`server exited early: ${output}`)));
-      });
-      const status = await new Promise((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port: logPort, path: '/healthz?probe=1', agent: false }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode));
-        }).on('error', reject);
-      });
-      assert.equal(status, 200);
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0);
+      const response = await sendRequest(logServer.port, { path: '/healthz?probe=1' });
+      assert.equal(response.status, 200);
+      logServer.child.kill('SIGTERM');
+      assert.equal((await logServer.exited).code, 0);
       const log = readFileSync(logFile, 'utf8');
       assert.match(log, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/healthz\?probe=1" 200 2 \d+$/m);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (logServer.child.exitCode === null) logServer.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -28,6 +28,14 @@ int hex_value(char c) noexcept {
     return -1;
 }
 
+// What a one-character escape (\" \\ \/ \b \f \n \r \t) stands for; '\0' when `c` names none.
+char single_character_escape(char c) noexcept {
+    constexpr std::string_view names = "\"\\/bfnrt";
+    constexpr std::string_view values = "\"\\/\b\f\n\r\t";
+    const auto at = names.find(c);
+    return at == std::string_view::npos ? '\0' : values[at];
+}
+
 void append_utf8(std::string& out, unsigned code_point) {
     if (code_point < 0x80) {
         out.push_back(static_cast<char>(code_point));
@@ -328,38 +336,13 @@ void Lexer::read_escape(std::string& out) {
     ++position_;  // the backslash
     if (position_ >= source_.size())
         fail("Unterminated string.", here());
-    char c = source_[position_++];
-    switch (c) {
-        case '"':
-            out.push_back('"');
-            return;
-        case '\\':
-            out.push_back('\\');
-            return;
-        case '/':
-            out.push_back('/');
-            return;
-        case 'b':
-            out.push_back('\b');
-            return;
-        case 'f':
-            out.push_back('\f');
-            return;
-        case 'n':
-            out.push_back('\n');
-            return;
-        case 'r':
-            out.push_back('\r');
-            return;
-        case 't':
-            out.push_back('\t');
-            return;
-        case 'u':
-            break;
-        default:
-            fail(std::string("Invalid character escape sequence: \"\\") + c + "\".",
-                 escape_location);
+    const char c = source_[position_++];
+    if (const char escaped = single_character_escape(c); escaped != '\0') {
+        out.push_back(escaped);
+        return;
     }
+    if (c != 'u')
+        fail(std::string("Invalid character escape sequence: \"\\") + c + "\".", escape_location);
     unsigned code_point = 0;
     if (position_ < source_.size() && source_[position_] == '{') {
         ++position_;
@@ -392,6 +375,17 @@ void Lexer::read_escape(std::string& out) {
     append_utf8(out, code_point);
 }
 
+void Lexer::read_string_character(std::string& out) {
+    const char c = source_[position_];
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+        fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".",
+             here());
+    if (is_continuation(c))
+        ++continuation_bytes_;
+    out.push_back(c);
+    ++position_;
+}
+
 Token Lexer::read_string(Location start_location) {
     const std::size_t start = position_;
     ++position_;  // opening quote
@@ -411,13 +405,7 @@ Token Lexer::read_string(Location start_location) {
             read_escape(token.value);
             continue;
         }
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
-            fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".",
-                 here());
-        if (is_continuation(c))
-            ++continuation_bytes_;
-        token.value.push_back(c);
-        ++position_;
+        read_string_character(token.value);
     }
     fail("Unterminated string.", here());
 }
@@ -452,13 +440,7 @@ Token Lexer::read_block_string(Location start_location) {
             new_line(position_);
             continue;
         }
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
-            fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".",
-                 here());
-        if (is_continuation(c))
-            ++continuation_bytes_;
-        raw.push_back(c);
-        ++position_;
+        read_string_character(raw);
     }
     fail("Unterminated string.", here());
 }

@@ -64,7 +64,10 @@ private:
     Token read_number(Location start);
     Token read_string(Location start);
     Token read_block_string(Location start);
+    // Appends the escape sequence at position_ (a backslash) decoded to `out`.
     void read_escape(std::string& out);
+    // Appends the source character at position_ to `out`, refusing control characters.
+    void read_string_character(std::string& out);
     unsigned read_hex_digits(std::size_t count);
 
     std::string_view source_;

@@ -1,0 +1,61 @@
+// Shared by the end-to-end tests (e2e/) and the playground tests (playground/browser_test/):
+// start objpool-graphql on a free port, and send it one HTTP request. node built-ins only.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+
+// Starts OBJPOOL_GRAPHQL_BIN with --host 127.0.0.1 --port 0 and `args`, and reads the chosen port
+// from its "listening on" line. Resolves with { child, port, output, exited, stop }: `exited`
+// resolves with { code, signal } when the process ends, stop() sends SIGTERM (if it still runs)
+// and waits for the end.
+export function startServer(args = []) {
+  const binary = process.env.OBJPOOL_GRAPHQL_BIN;
+  if (!binary) throw new Error('set OBJPOOL_GRAPHQL_BIN to the objpool-graphql binary');
+  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on http:\/\/[^\s]+:(\d+)/);
+      if (match) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve({ child, port: Number(match[1]), output, exited, stop });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${output}`)));
+  });
+}
+
+// One HTTP request to 127.0.0.1:`port`; the path is sent exactly as given (no normalisation of
+// '..' or escapes). `agent` false (the default) means a fresh connection; `timeoutMs` fails the
+// request when no response arrives in time. Resolves with { status, headers, body (a Buffer),
+// text, json (undefined when the body is not JSON) }.
+export function request(port, { method = 'GET', path = '/graphql', headers = {}, body, agent = false, timeoutMs } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const buffer = Buffer.concat(chunks);
+        const text = buffer.toString('utf8');
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        resolve({ status: res.statusCode, headers: res.headers, body: buffer, text, json });
+      });
+    });
+    if (timeoutMs !== undefined) {
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
+    }
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
