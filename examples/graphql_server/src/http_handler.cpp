@@ -1,6 +1,6 @@
 #include "http_handler.hpp"
 
-#include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <exception>
 
@@ -10,6 +10,7 @@
 #include "metrics.hpp"
 #include "playground.hpp"
 #include "pool_registry.hpp"
+#include "request_body.hpp"
 #include "request_checks.hpp"
 
 namespace objpool_graphql {
@@ -19,35 +20,38 @@ namespace {
 constexpr std::string_view graphql_response_json = "application/graphql-response+json";
 constexpr std::string_view json_type = "application/json";
 
+// ASCII only, as HTTP header names and media types are; std::tolower consults the locale on
+// every call, which showed up in profiles of the header lookups.
+char ascii_lower(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+        if (ascii_lower(a[i]) != ascii_lower(b[i]))
             return false;
-        }
     }
     return true;
 }
 
 std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
 template <class Headers>
-std::optional<std::string_view> find_header(const Headers& headers, std::string_view name) noexcept {
+std::optional<std::string_view> find_header(const Headers& headers,
+                                            std::string_view name) noexcept {
     for (const auto& [key, value] : headers) {
-        if (iequals(key, name)) return std::string_view(value);
+        if (iequals(key, name))
+            return std::string_view(value);
     }
     return std::nullopt;
-}
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
@@ -55,11 +59,15 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '%') {
-            if (i + 2 >= s.size()) return std::nullopt;
-            const int high = hex_value(s[i + 1]);
-            const int low = hex_value(s[i + 2]);
-            if (high < 0 || low < 0) return std::nullopt;
-            out += static_cast<char>(high * 16 + low);
+            if (i + 2 >= s.size())
+                return std::nullopt;
+            // Exactly two hex digits: from_chars takes no sign, prefix or space.
+            unsigned byte = 0;
+            const char* digits = s.data() + i + 1;
+            const auto [end, error] = std::from_chars(digits, digits + 2, byte, 16);
+            if (error != std::errc() || end != digits + 2)
+                return std::nullopt;
+            out += static_cast<char>(byte);
             i += 2;
         } else if (plus_is_space && s[i] == '+') {
             out += ' ';
@@ -70,17 +78,20 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
     return out;
 }
 
-std::string dump(const nlohmann::json& value) {
+template <class Json>
+std::string dump(const Json& value) {
     // Replace rather than throw on invalid UTF-8 (possible in echoed GET parameters).
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string_view content_type_of(MediaType media) noexcept {
-    return media == MediaType::GraphqlResponseJson ? "application/graphql-response+json; charset=utf-8"
-                                                   : "application/json; charset=utf-8";
+    return media == MediaType::GraphqlResponseJson
+               ? "application/graphql-response+json; charset=utf-8"
+               : "application/json; charset=utf-8";
 }
 
-HttpResponse text_response(int status, std::string body, std::string_view content_type = "text/plain; charset=utf-8") {
+HttpResponse text_response(int status, std::string body,
+                           std::string_view content_type = "text/plain; charset=utf-8") {
     HttpResponse response;
     response.status = status;
     response.headers.emplace_back("Content-Type", content_type);
@@ -107,34 +118,62 @@ struct GraphqlParams {
     std::string operation_name;
 };
 
+// Fills `params` from a body of the usual shape (see request_body.hpp); false leaves the body to
+// the full JSON parser.
+bool params_from_simple_body(std::string_view body, GraphqlParams& params) {
+    SimpleRequest simple;
+    if (!read_simple_request(body, simple))
+        return false;
+    if (!simple.variables_json.empty()) {
+        auto variables =
+            nlohmann::json::parse(simple.variables_json, nullptr, /*allow_exceptions=*/false);
+        if (variables.is_discarded() || !variables.is_object())
+            return false;
+        params.variables = std::move(variables);
+    }
+    params.query = std::move(simple.query);
+    params.operation_name = std::move(simple.operation_name);
+    return true;
+}
+
 // Fills `params` from a POST body; returns an error message when the body is not a valid request.
 std::optional<std::string> params_from_body(std::string_view body, GraphqlParams& params) {
     if (json_nests_deeper_than(body, max_json_depth)) {
         return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
     }
+    if (params_from_simple_body(body, params))
+        return std::nullopt;
     auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded()) return "the request body is not valid JSON";
-    if (!json.is_object()) return "the request body must be a JSON object";
+    if (json.is_discarded())
+        return "the request body is not valid JSON";
+    if (!json.is_object())
+        return "the request body must be a JSON object";
     const auto query = json.find("query");
-    if (query == json.end() || !query->is_string()) return "the request must have a string \"query\"";
-    params.query = query->get<std::string>();
+    if (query == json.end() || !query->is_string())
+        return "the request must have a string \"query\"";
+    params.query = std::move(query->get_ref<std::string&>());
     if (const auto variables = json.find("variables"); variables != json.end()) {
-        if (!variables->is_null() && !variables->is_object()) return "\"variables\" must be an object or null";
+        if (!variables->is_null() && !variables->is_object())
+            return "\"variables\" must be an object or null";
         params.variables = std::move(*variables);
     }
     if (const auto name = json.find("operationName"); name != json.end()) {
-        if (!name->is_null() && !name->is_string()) return "\"operationName\" must be a string or null";
-        if (name->is_string()) params.operation_name = name->get<std::string>();
+        if (!name->is_null() && !name->is_string())
+            return "\"operationName\" must be a string or null";
+        if (name->is_string())
+            params.operation_name = name->get<std::string>();
     }
     if (const auto extensions = json.find("extensions"); extensions != json.end()) {
-        if (!extensions->is_null() && !extensions->is_object()) return "\"extensions\" must be an object or null";
+        if (!extensions->is_null() && !extensions->is_object())
+            return "\"extensions\" must be an object or null";
     }
     return std::nullopt;
 }
 
 std::optional<std::string> params_from_query(const Target& target, GraphqlParams& params) {
     const auto query = target.query.find("query");
-    if (query == target.query.end()) return "the request must have a \"query\" parameter";
+    if (query == target.query.end())
+        return "the request must have a \"query\" parameter";
     for (const std::string_view name : {"query", "variables", "operationName", "extensions"}) {
         const auto parameter = target.query.find(name);
         if (parameter != target.query.end() && !is_valid_utf8(parameter->second)) {
@@ -145,7 +184,8 @@ std::optional<std::string> params_from_query(const Target& target, GraphqlParams
     if (const auto variables = target.query.find("variables");
         variables != target.query.end() && !variables->second.empty()) {
         if (json_nests_deeper_than(variables->second, max_json_depth)) {
-            return "the \"variables\" parameter nests deeper than " + std::to_string(max_json_depth) + " levels";
+            return "the \"variables\" parameter nests deeper than " +
+                   std::to_string(max_json_depth) + " levels";
         }
         auto json = nlohmann::json::parse(variables->second, nullptr, false);
         if (json.is_discarded() || (!json.is_null() && !json.is_object())) {
@@ -160,9 +200,11 @@ std::optional<std::string> params_from_query(const Target& target, GraphqlParams
 }
 
 bool is_json_content_type(std::optional<std::string_view> content_type) noexcept {
-    if (!content_type) return false;
+    if (!content_type)
+        return false;
     auto media = *content_type;
-    if (const auto semicolon = media.find(';'); semicolon != std::string_view::npos) media = media.substr(0, semicolon);
+    if (const auto semicolon = media.find(';'); semicolon != std::string_view::npos)
+        media = media.substr(0, semicolon);
     return iequals(trim(media), json_type);
 }
 
@@ -180,27 +222,34 @@ std::optional<Target> parse_target(std::string_view target) {
     Target result;
     const auto question = target.find('?');
     auto path = percent_decode(target.substr(0, question), false);
-    if (!path) return std::nullopt;
+    if (!path)
+        return std::nullopt;
     result.path = std::move(*path);
-    if (question == std::string_view::npos) return result;
+    if (question == std::string_view::npos)
+        return result;
     auto rest = target.substr(question + 1);
-    if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+    if (const auto hash = rest.find('#'); hash != std::string_view::npos)
+        rest = rest.substr(0, hash);
     while (!rest.empty()) {
         const auto amp = rest.find('&');
         const auto pair = rest.substr(0, amp);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-        if (pair.empty()) continue;
+        if (pair.empty())
+            continue;
         const auto equals = pair.find('=');
         auto name = percent_decode(pair.substr(0, equals), true);
-        auto value = percent_decode(equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1), true);
-        if (!name || !value) return std::nullopt;
+        auto value = percent_decode(
+            equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1), true);
+        if (!name || !value)
+            return std::nullopt;
         result.query.emplace(std::move(*name), std::move(*value));  // the first value wins
     }
     return result;
 }
 
 std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
-    if (!accept || trim(*accept).empty()) return MediaType::Json;
+    if (!accept || trim(*accept).empty())
+        return MediaType::Json;
     std::optional<MediaType> best;
     double best_q = 0.0;
     auto rest = *accept;
@@ -216,7 +265,8 @@ std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
             while (!params.empty()) {
                 const auto next = params.find(';');
                 const auto param = trim(params.substr(0, next));
-                params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+                params =
+                    next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
                 if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
                     q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
                 }
@@ -226,10 +276,12 @@ std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
         std::optional<MediaType> candidate;
         if (iequals(media, graphql_response_json)) {
             candidate = MediaType::GraphqlResponseJson;
-        } else if (iequals(media, json_type) || iequals(media, "application/*") || iequals(media, "*/*")) {
+        } else if (iequals(media, json_type) || iequals(media, "application/*") ||
+                   iequals(media, "*/*")) {
             candidate = MediaType::Json;
         }
-        if (!candidate || q <= 0.0) continue;
+        if (!candidate || q <= 0.0)
+            continue;
         // Higher q wins; on a tie the first listed wins, except that the specific
         // graphql-response+json type beats application/json and wildcards.
         if (!best || q > best_q || (q == best_q && *candidate == MediaType::GraphqlResponseJson)) {
@@ -240,8 +292,8 @@ std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
     return best;
 }
 
-RequestHandler::RequestHandler(const gql::Engine& engine, const PoolRegistry& registry, Metrics& metrics,
-                               HandlerOptions options)
+RequestHandler::RequestHandler(const gql::Engine& engine, const PoolRegistry& registry,
+                               Metrics& metrics, HandlerOptions options)
     : engine_(engine), registry_(registry), metrics_(metrics), options_(options) {}
 
 HttpResponse RequestHandler::handle(const HttpRequest& request) const {
@@ -263,19 +315,24 @@ HttpResponse RequestHandler::transport_error(int status, std::string_view messag
 
 HttpResponse RequestHandler::route(const HttpRequest& request) const {
     const auto target = parse_target(request.target);
-    if (!target) return text_response(400, "malformed request target\n");
-    if (target->path == "/graphql") return handle_graphql(request, *target);
-    if (options_.playground && target->path.compare(0, playground_prefix.size(), playground_prefix) == 0) {
+    if (!target)
+        return text_response(400, "malformed request target\n");
+    if (target->path == "/graphql")
+        return handle_graphql(request, *target);
+    if (options_.playground &&
+        target->path.compare(0, playground_prefix.size(), playground_prefix) == 0) {
         // Matched on the raw path (no percent-decoding): only the exact embedded names are served.
         return playground_asset(request.method, request.target.substr(0, request.target.find('?')));
     }
 
     const bool get = request.method == "GET";
     if (target->path == "/healthz") {
-        return get ? text_response(200, "ok") : method_not_allowed("GET", MediaType::Json, "use GET");
+        return get ? text_response(200, "ok")
+                   : method_not_allowed("GET", MediaType::Json, "use GET");
     }
     if (target->path == "/metrics") {
-        return get ? text_response(200, metrics_.render(registry_), "text/plain; version=0.0.4; charset=utf-8")
+        return get ? text_response(200, metrics_.render(registry_),
+                                   "text/plain; version=0.0.4; charset=utf-8")
                    : method_not_allowed("GET", MediaType::Json, "use GET");
     }
     if (target->path == "/schema.graphql") {
@@ -285,28 +342,34 @@ HttpResponse RequestHandler::route(const HttpRequest& request) const {
     return text_response(404, "not found\n");
 }
 
-HttpResponse RequestHandler::handle_graphql(const HttpRequest& request, const Target& target) const {
+HttpResponse RequestHandler::handle_graphql(const HttpRequest& request,
+                                            const Target& target) const {
     const auto start = std::chrono::steady_clock::now();
     const auto finish = [&](RequestType type, HttpResponse response, bool had_errors) {
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
         metrics_.observe_request(type, had_errors, elapsed.count());
         return response;
     };
-    const auto reject = [&](HttpResponse response) { return finish(RequestType::Invalid, std::move(response), true); };
+    const auto reject = [&](HttpResponse response) {
+        return finish(RequestType::Invalid, std::move(response), true);
+    };
 
     const bool is_get = request.method == "GET";
     if (!is_get && request.method != "POST") {
-        return reject(method_not_allowed("GET, POST", MediaType::Json, "/graphql accepts GET and POST"));
+        return reject(
+            method_not_allowed("GET, POST", MediaType::Json, "/graphql accepts GET and POST"));
     }
     // A browser's GET without a `query` parameter (Accept: text/html) gets the GraphiQL page,
     // before content negotiation and parameter checks would reject it. Not a GraphQL request, so
     // not observed as one.
-    if (options_.playground && wants_playground_page(request, target)) return playground_page();
+    if (options_.playground && wants_playground_page(request, target))
+        return playground_page();
     const auto media = negotiate(request.header("Accept"));
     if (!media) {
-        return reject(error_response(406, MediaType::Json,
-                                     "acceptable response types: application/graphql-response+json, "
-                                     "application/json"));
+        return reject(
+            error_response(406, MediaType::Json,
+                           "acceptable response types: application/graphql-response+json, "
+                           "application/json"));
     }
 
     GraphqlParams params;
@@ -318,32 +381,39 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request, const Ta
             return reject(error_response(415, *media, "the request body must be application/json"));
         }
         if (request.body.size() > options_.max_body_bytes) {
-            return reject(error_response(413, *media, "the request body is larger than " +
-                                                          std::to_string(options_.max_body_bytes) + " bytes"));
+            return reject(error_response(413, *media,
+                                         "the request body is larger than " +
+                                             std::to_string(options_.max_body_bytes) + " bytes"));
         }
         bad_request = params_from_body(request.body, params);
     }
-    if (bad_request) return reject(error_response(400, *media, *bad_request));
+    if (bad_request)
+        return reject(error_response(400, *media, *bad_request));
 
     const auto plan = engine_.prepare(params.query, params.operation_name);
     // The spec's status codes: with application/json every well-formed request gets 200; with
     // application/graphql-response+json a request error (no "data") gets 400.
     const int request_error_status = *media == MediaType::GraphqlResponseJson ? 400 : 200;
     if (!plan.document) {
-        return reject(text_response(request_error_status, dump(nlohmann::json{{"errors", plan.errors}}),
+        return reject(text_response(request_error_status,
+                                    dump(nlohmann::json{{"errors", plan.errors}}),
                                     content_type_of(*media)));
     }
     if (plan.operation_type != gql::OperationType::Query && is_get) {
-        return reject(method_not_allowed("POST", *media, "only queries may be sent with GET; use POST"));
+        return reject(
+            method_not_allowed("POST", *media, "only queries may be sent with GET; use POST"));
     }
-    const auto type =
-        plan.operation_type == gql::OperationType::Mutation ? RequestType::Mutation : RequestType::Query;
-    const auto result = engine_.execute(plan, params.variables);
+    const auto type = plan.operation_type == gql::OperationType::Mutation ? RequestType::Mutation
+                                                                          : RequestType::Query;
+    // Serialised in GraphQL order ("data" first, fields as selected), with no conversion to a
+    // key-sorted copy.
+    const auto result = engine_.execute_ordered(plan, params.variables);
     const bool executed = result.contains("data");
     const bool had_errors = result.contains("errors");
-    return finish(executed ? type : RequestType::Invalid,
-                  text_response(executed ? 200 : request_error_status, dump(result), content_type_of(*media)),
-                  had_errors);
+    return finish(
+        executed ? type : RequestType::Invalid,
+        text_response(executed ? 200 : request_error_status, dump(result), content_type_of(*media)),
+        had_errors);
 }
 
 }  // namespace objpool_graphql

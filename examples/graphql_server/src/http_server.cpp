@@ -41,7 +41,9 @@ namespace {
 // reads our final response (e.g. a 413) instead of a reset.
 constexpr auto linger_time = std::chrono::seconds(2);
 
-std::string_view to_std(beast::string_view s) noexcept { return {s.data(), s.size()}; }
+std::string_view to_std(beast::string_view s) noexcept {
+    return {s.data(), s.size()};
+}
 
 // The Date header, formatted once per second per thread.
 const std::string& http_date() {
@@ -92,7 +94,8 @@ public:
         if (shared_.access_log != nullptr) {
             error_code ec;
             const auto endpoint = stream_.socket().remote_endpoint(ec);
-            if (!ec) remote_ = endpoint.address().to_string();
+            if (!ec)
+                remote_ = endpoint.address().to_string();
         }
         read_request();
     }
@@ -114,19 +117,23 @@ private:
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
         reading_ = true;
         stream_.expires_after(shared_.options.read_timeout);
-        http::async_read_header(stream_, buffer_, *parser_,
-                                [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
     }
 
     void on_header(error_code ec) {
-        if (ec) return on_read_error(ec);
-        if (parser_->is_done()) return process();
+        if (ec)
+            return on_read_error(ec);
+        if (parser_->is_done())
+            return process();
         const auto expect = parser_->get()[http::field::expect];
         if (beast::iequals(expect, "100-continue")) {
             static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
             net::async_write(stream_, net::buffer(continue_line.data(), continue_line.size()),
                              [self = shared_from_this()](error_code ec2, std::size_t) {
-                                 if (ec2) return self->close();
+                                 if (ec2)
+                                     return self->close();
                                  self->read_body();
                              });
             return;
@@ -137,28 +144,35 @@ private:
             error_code put_error;
             const auto used = parser_->put(buffer_.data(), put_error);
             buffer_.consume(used);
-            if (put_error == http::error::need_more) break;
-            if (put_error) return on_read_error(put_error);
-            if (used == 0) break;
+            if (put_error == http::error::need_more)
+                break;
+            if (put_error)
+                return on_read_error(put_error);
+            if (used == 0)
+                break;
         }
-        if (parser_->is_done()) return process();
+        if (parser_->is_done())
+            return process();
         read_body();
     }
 
     void read_body() {
-        http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
-            if (ec) return self->on_read_error(ec);
-            self->process();
-        });
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](error_code ec, std::size_t) {
+                             if (ec)
+                                 return self->on_read_error(ec);
+                             self->process();
+                         });
     }
 
     void on_read_error(error_code ec) {
         reading_ = false;
         if (ec == http::error::body_limit) {
-            return reject(413, "the request body is larger than " + std::to_string(shared_.options.max_body_bytes) +
-                                   " bytes");
+            return reject(413, "the request body is larger than " +
+                                   std::to_string(shared_.options.max_body_bytes) + " bytes");
         }
-        if (ec == http::error::header_limit) return reject(431, "the request head is too large");
+        if (ec == http::error::header_limit)
+            return reject(431, "the request head is too large");
         if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
             ec != http::error::end_of_stream && ec != http::error::partial_message) {
             return reject(400, "malformed HTTP request");
@@ -170,12 +184,14 @@ private:
         reading_ = false;
         const auto start = std::chrono::steady_clock::now();
         auto& message = parser_->get();
-        HttpRequest request;
+        // request_ lives as long as the session, so its header list is allocated once.
+        HttpRequest& request = request_;
         request.method = to_std(message.method_string());
         request.target = to_std(message.target());
         request.body = message.body();
-        request.headers.reserve(8);
-        for (const auto& field : message) request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
+        request.headers.clear();
+        for (const auto& field : message)
+            request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
 
         HttpResponse result = shared_.handler.handle(request);
         const auto bytes = result.body.size();
@@ -183,8 +199,8 @@ private:
         if (shared_.access_log != nullptr) {
             const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start);
-            shared_.access_log->record(remote_, request.method, request.target, status_,
-                                       bytes, elapsed.count());
+            shared_.access_log->record(remote_, request.method, request.target, status_, bytes,
+                                       elapsed.count());
         }
     }
 
@@ -193,8 +209,8 @@ private:
         auto result = shared_.handler.transport_error(status, message);
         if (shared_.access_log != nullptr && parser_) {
             const auto& head = parser_->get();
-            shared_.access_log->record(remote_, to_std(head.method_string()), to_std(head.target()), status,
-                                       result.body.size(), 0);
+            shared_.access_log->record(remote_, to_std(head.method_string()), to_std(head.target()),
+                                       status, result.body.size(), 0);
         }
         send(std::move(result), 11, false);
     }
@@ -205,12 +221,17 @@ private:
     void send(HttpResponse result, unsigned version, bool keep_alive) {
         keep_alive_ = keep_alive;
         status_ = result.status;
-        const auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(result.status)));
+        const auto reason =
+            http::obsolete_reason(http::int_to_status(static_cast<unsigned>(result.status)));
         head_.clear();
         head_.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-        head_.append(std::to_string(result.status)).append(" ").append(reason.data(), reason.size()).append("\r\n");
+        head_.append(std::to_string(result.status))
+            .append(" ")
+            .append(reason.data(), reason.size())
+            .append("\r\n");
         head_.append("Server: objpool-graphql\r\nDate: ").append(http_date()).append("\r\n");
-        for (const auto& [name, value] : result.headers) head_.append(name).append(": ").append(value).append("\r\n");
+        for (const auto& [name, value] : result.headers)
+            head_.append(name).append(": ").append(value).append("\r\n");
         head_.append("Content-Length: ").append(std::to_string(result.body.size())).append("\r\n");
         if (!keep_alive) {
             head_.append("Connection: close\r\n");
@@ -226,8 +247,10 @@ private:
         stream_.expires_after(shared_.options.write_timeout);
         const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
         net::async_write(stream_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
-            if (ec) return self->close();
-            if (!self->keep_alive_ || self->worker_.stopping) return self->linger();
+            if (ec)
+                return self->close();
+            if (!self->keep_alive_ || self->worker_.stopping)
+                return self->linger();
             // Through the queue rather than inline: the loop serves the other connections'
             // ready events first, and the client's next request has had time to arrive, which
             // kept the latency tail short in measurements.
@@ -246,10 +269,12 @@ private:
 
     void drain() {
         buffer_.clear();
-        stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](error_code ec, std::size_t) {
-            if (ec) return self->close();
-            self->drain();
-        });
+        stream_.async_read_some(buffer_.prepare(16 * 1024),
+                                [self = shared_from_this()](error_code ec, std::size_t) {
+                                    if (ec)
+                                        return self->close();
+                                    self->drain();
+                                });
     }
 
     void close() {
@@ -263,6 +288,7 @@ private:
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    HttpRequest request_;  // views into *parser_, valid while a request is handled
     std::string head_;
     std::string body_;
     int status_ = 0;
@@ -281,11 +307,13 @@ struct HttpServer::Impl {
 
     explicit Impl(Shared s) : shared(std::move(s)) {
         const unsigned count = shared.options.threads == 0 ? 1 : shared.options.threads;
-        for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>());
+        for (unsigned i = 0; i < count; ++i)
+            workers.push_back(std::make_unique<Worker>());
         auto& io = workers.front()->io;
         tcp::resolver resolver(io);
-        const auto endpoints = resolver.resolve(shared.options.host, std::to_string(shared.options.port),
-                                                tcp::resolver::passive | tcp::resolver::numeric_service);
+        const auto endpoints =
+            resolver.resolve(shared.options.host, std::to_string(shared.options.port),
+                             tcp::resolver::passive | tcp::resolver::numeric_service);
         const tcp::endpoint endpoint = *endpoints.begin();
         acceptor.emplace(io);
         acceptor->open(endpoint.protocol());
@@ -300,13 +328,15 @@ struct HttpServer::Impl {
         auto& worker = *workers[next_worker];
         next_worker = (next_worker + 1) % workers.size();
         acceptor->async_accept(worker.io, [this, &worker](error_code ec, Socket socket) {
-            if (!acceptor->is_open()) return;
+            if (!acceptor->is_open())
+                return;
             if (!ec) {
                 error_code ignored;
                 socket.set_option(tcp::no_delay(true), ignored);
                 // The session must start on its own worker's thread.
                 net::post(worker.io, [this, &worker, s = std::move(socket)]() mutable {
-                    if (worker.stopping) return;
+                    if (worker.stopping)
+                        return;
                     std::make_shared<Session>(worker, shared, std::move(s))->start();
                 });
             }
@@ -322,7 +352,8 @@ struct HttpServer::Impl {
         for (auto& worker : workers) {
             net::post(worker->io, [w = worker.get()] {
                 w->stopping = true;
-                for (Session* session : std::vector<Session*>(w->sessions.begin(), w->sessions.end())) {
+                for (Session* session :
+                     std::vector<Session*>(w->sessions.begin(), w->sessions.end())) {
                     session->on_shutdown();
                 }
                 w->work.reset();
@@ -343,22 +374,26 @@ unsigned short HttpServer::port() const noexcept {
 
 void HttpServer::run() {
     impl_->signals->async_wait([this](error_code ec, int) {
-        if (!ec) stop();
+        if (!ec)
+            stop();
     });
     impl_->accept();
-    if (impl_->stop_requested.load()) stop();
+    if (impl_->stop_requested.load())
+        stop();
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
         threads.emplace_back([worker = impl_->workers[i].get()] { worker->io.run(); });
     }
     impl_->workers.front()->io.run();
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
 }
 
 void HttpServer::stop() {
     impl_->stop_requested.store(true);
     net::post(impl_->workers.front()->io, [impl = impl_.get()] {
-        if (impl->acceptor->is_open()) impl->shutdown();
+        if (impl->acceptor->is_open())
+            impl->shutdown();
     });
 }
 

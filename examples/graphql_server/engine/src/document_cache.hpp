@@ -1,7 +1,9 @@
 // A bounded, thread-safe, least-recently-used map from query text to its prepared form.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <iterator>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -19,10 +21,19 @@ namespace gql::detail {
 struct PreparedEntry {
     std::shared_ptr<const PreparedDocument> document;
     nlohmann::json errors = nlohmann::json::array();
+    /// Set by DocumentCache when it evicts the entry: copies kept elsewhere (the engine's
+    /// per-thread caches) must then stop serving it.
+    mutable std::atomic<bool> evicted{false};
+    /// Set by a lookup that bypassed the cache's lock (see DocumentCache::touch()).
+    mutable std::atomic<bool> referenced{false};
 };
 
-/// @brief LRU cache of PreparedEntry by query text. All members are thread-safe; lookups
-/// and insertions take one mutex for a hash lookup and a list splice.
+/// @brief Least-recently-used cache of PreparedEntry by query text. All members are
+/// thread-safe; lookups and insertions take one mutex for a hash lookup and a list splice.
+///
+/// Readers that keep entries of their own (per thread, without the lock) report their use
+/// through touch(); eviction gives such an entry a second chance (moves it to the front once)
+/// before evicting the least recently used one, and marks what it evicts.
 class DocumentCache {
 public:
     explicit DocumentCache(std::size_t capacity) : capacity_(capacity) {}
@@ -52,11 +63,25 @@ public:
         }
         entries_.push_front(Node{std::string(text), std::move(entry)});
         index_.emplace(entries_.front().text, entries_.begin());
+        const auto inserted = entries_.begin();
         while (entries_.size() > capacity_) {
-            index_.erase(entries_.back().text);
+            const auto last = std::prev(entries_.end());
+            if (last != inserted &&
+                last->entry->referenced.exchange(false, std::memory_order_relaxed)) {
+                entries_.splice(entries_.begin(), entries_, last);  // used since: a second chance
+                continue;
+            }
+            last->entry->evicted.store(true, std::memory_order_relaxed);
+            index_.erase(last->text);
             entries_.pop_back();
         }
-        return entries_.front().entry;
+        return inserted->entry;
+    }
+
+    /// @brief Records a use of `entry` found without the lock; no write when already recorded.
+    static void touch(const PreparedEntry& entry) noexcept {
+        if (!entry.referenced.load(std::memory_order_relaxed))
+            entry.referenced.store(true, std::memory_order_relaxed);
     }
 
     [[nodiscard]] std::size_t size() const {

@@ -2,6 +2,9 @@
 #include <gql/engine.hpp>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
 
 #include "document_cache.hpp"
 #include "executor.hpp"
@@ -21,6 +24,63 @@ nlohmann::json single_error(const std::string& message) {
     return nlohmann::json::array({nlohmann::json{{"message", message}}});
 }
 
+// Engines are told apart in the per-thread caches by a number never reused, not by address: a
+// new engine may live where a destroyed one did.
+std::uint64_t next_engine_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+// A few recently prepared documents per thread, in front of the shared cache, so that a request
+// for a known document takes no lock. An entry is served only while the shared cache holds it
+// (so the cache's bound and eviction order stay what they were); uses are reported to it through
+// DocumentCache::touch(). Round-robin replacement; only short texts, so that what a thread keeps
+// stays small (at most slots x max_text bytes).
+class ThreadCache {
+public:
+    static constexpr std::size_t slots = 8;
+    static constexpr std::size_t max_text = 2048;
+
+    std::shared_ptr<const detail::PreparedEntry> find(std::uint64_t engine, std::string_view text) {
+        for (Slot& slot : slots_) {
+            if (slot.engine != engine || slot.text != text)
+                continue;
+            if (slot.entry->evicted.load(std::memory_order_relaxed)) {
+                slot = Slot{};  // the shared cache let it go: prepare it anew
+                return nullptr;
+            }
+            detail::DocumentCache::touch(*slot.entry);
+            return slot.entry;
+        }
+        return nullptr;
+    }
+
+    void insert(std::uint64_t engine, std::string_view text,
+                std::shared_ptr<const detail::PreparedEntry> entry) {
+        if (text.size() > max_text)
+            return;
+        Slot& slot = slots_[next_];
+        next_ = (next_ + 1) % slots;
+        slot.engine = engine;
+        slot.text.assign(text.data(), text.size());
+        slot.entry = std::move(entry);
+    }
+
+private:
+    struct Slot {
+        std::uint64_t engine = 0;
+        std::string text;
+        std::shared_ptr<const detail::PreparedEntry> entry;
+    };
+    std::array<Slot, slots> slots_{};
+    std::size_t next_ = 0;
+};
+
+ThreadCache& thread_cache() {
+    thread_local ThreadCache cache;
+    return cache;
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -31,8 +91,19 @@ struct Engine::Impl {
           cache(engine_limits.cache_entries) {}
 
     std::shared_ptr<const detail::PreparedEntry> prepare_text(std::string_view query) {
-        if (auto cached = cache.find(query))
+        if (limits.cache_entries == 0)
+            return parse_and_validate(query);
+        ThreadCache& local = thread_cache();
+        if (auto cached = local.find(id, query))
             return cached;
+        auto entry = cache.find(query);
+        if (!entry)
+            entry = cache.insert(query, parse_and_validate(query));
+        local.insert(id, query, entry);
+        return entry;
+    }
+
+    std::shared_ptr<const detail::PreparedEntry> parse_and_validate(std::string_view query) const {
         auto entry = std::make_shared<detail::PreparedEntry>();
         try {
             auto prepared = std::make_shared<PreparedDocument>();
@@ -48,9 +119,10 @@ struct Engine::Impl {
             entry->errors =
                 detail::errors_to_json({detail::GraphQLError{error.what(), {error.location()}}});
         }
-        return cache.insert(query, std::move(entry));
+        return entry;
     }
 
+    std::uint64_t id = next_engine_id();
     std::string schema_text;
     std::unique_ptr<detail::Schema> schema;
     Limits limits;
