@@ -1,6 +1,7 @@
 #include "metrics.hpp"
 
 #include <cstdio>
+#include <tuple>
 
 #include "pool_registry.hpp"
 
@@ -8,22 +9,32 @@ namespace objpool_graphql {
 
 std::string_view root_field_name(RootField field) noexcept {
     switch (field) {
-        case RootField::Pool: return "pool";
-        case RootField::Pools: return "pools";
-        case RootField::IsAllocated: return "isAllocated";
-        case RootField::CreatePool: return "createPool";
-        case RootField::DeletePool: return "deletePool";
-        case RootField::GetObject: return "getObject";
-        case RootField::FreeObject: return "freeObject";
+        case RootField::Pool:
+            return "pool";
+        case RootField::Pools:
+            return "pools";
+        case RootField::IsAllocated:
+            return "isAllocated";
+        case RootField::CreatePool:
+            return "createPool";
+        case RootField::DeletePool:
+            return "deletePool";
+        case RootField::GetObject:
+            return "getObject";
+        case RootField::FreeObject:
+            return "freeObject";
     }
     return "unknown";
 }
 
 std::string_view request_type_name(RequestType type) noexcept {
     switch (type) {
-        case RequestType::Query: return "query";
-        case RequestType::Mutation: return "mutation";
-        case RequestType::Invalid: return "invalid";
+        case RequestType::Query:
+            return "query";
+        case RequestType::Mutation:
+            return "mutation";
+        case RequestType::Invalid:
+            return "invalid";
     }
     return "invalid";
 }
@@ -33,40 +44,60 @@ std::string escape_label_value(std::string_view value) {
     out.reserve(value.size());
     for (char c : value) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
 }
 
+Metrics::Shard& Metrics::shard() noexcept {
+    static std::atomic<std::size_t> next{0};
+    thread_local const std::size_t index =
+        next.fetch_add(1, std::memory_order_relaxed) % shard_count;
+    return shards_[index];
+}
+
 void Metrics::count_field(RootField field) noexcept {
-    field_calls_[static_cast<std::size_t>(field)].fetch_add(1, std::memory_order_relaxed);
+    shard().field_calls[static_cast<std::size_t>(field)].fetch_add(1, std::memory_order_relaxed);
 }
 
 void Metrics::count_field_error(RootField field, std::string_view code) noexcept {
     std::size_t index = error_codes.size() - 1;  // INTERNAL
     for (std::size_t i = 0; i < error_codes.size(); ++i) {
-        if (error_codes[i] == code) index = i;
+        if (error_codes[i] == code)
+            index = i;
     }
-    field_errors_[static_cast<std::size_t>(field)][index].fetch_add(1, std::memory_order_relaxed);
+    shard().field_errors[static_cast<std::size_t>(field)][index].fetch_add(
+        1, std::memory_order_relaxed);
 }
 
 void Metrics::observe_request(RequestType type, bool had_errors, double seconds) noexcept {
     const auto t = static_cast<std::size_t>(type);
-    requests_[t].fetch_add(1, std::memory_order_relaxed);
-    if (had_errors) request_errors_[t].fetch_add(1, std::memory_order_relaxed);
+    Shard& counters = shard();
+    counters.requests[t].fetch_add(1, std::memory_order_relaxed);
+    if (had_errors)
+        counters.request_errors[t].fetch_add(1, std::memory_order_relaxed);
     std::size_t bucket = 0;
-    while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket]) ++bucket;
-    latency_buckets_[t][bucket].fetch_add(1, std::memory_order_relaxed);
-    latency_sum_ns_[t].fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+    while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket])
+        ++bucket;
+    counters.latency_buckets[t][bucket].fetch_add(1, std::memory_order_relaxed);
+    counters.latency_sum_ns[t].fetch_add(static_cast<std::uint64_t>(seconds * 1e9),
+                                         std::memory_order_relaxed);
 }
 
 void Metrics::count_response(int status) noexcept {
-    if (status >= 100 && status < static_cast<int>(responses_.size())) {
-        responses_[static_cast<std::size_t>(status)].fetch_add(1, std::memory_order_relaxed);
+    if (status >= 100 && status < static_cast<int>(std::tuple_size_v<decltype(Shard::responses)>)) {
+        shard().responses[static_cast<std::size_t>(status)].fetch_add(1, std::memory_order_relaxed);
     }
 }
 
@@ -78,7 +109,8 @@ void append_number(std::string& out, double value) {
     out += buffer;
 }
 
-void append_header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+void append_header(std::string& out, std::string_view name, std::string_view type,
+                   std::string_view help) {
     out.append("# HELP ").append(name).append(" ").append(help).append("\n");
     out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
@@ -88,18 +120,22 @@ void append_header(std::string& out, std::string_view name, std::string_view typ
 std::string Metrics::render(const PoolRegistry& registry) const {
     std::string out;
     out.reserve(8192);
-    const auto load = [](const Counter& c) { return std::to_string(c.load(std::memory_order_relaxed)); };
 
     const auto pools = registry.all();
     const auto pool_gauge = [&](std::string_view name, std::string_view help, auto value_of) {
         append_header(out, name, "gauge", help);
         for (const auto& pool : pools) {
-            out.append(name).append("{pool=\"").append(escape_label_value(pool.name)).append("\"} ");
+            out.append(name)
+                .append("{pool=\"")
+                .append(escape_label_value(pool.name))
+                .append("\"} ");
             out.append(std::to_string(value_of(pool))).append("\n");
         }
     };
-    pool_gauge("objpool_pool_capacity", "Ids the pool manages.", [](const PoolStats& p) { return p.capacity; });
-    pool_gauge("objpool_pool_allocated", "Ids currently out.", [](const PoolStats& p) { return p.allocated; });
+    pool_gauge("objpool_pool_capacity", "Ids the pool manages.",
+               [](const PoolStats& p) { return p.capacity; });
+    pool_gauge("objpool_pool_allocated", "Ids currently out.",
+               [](const PoolStats& p) { return p.allocated; });
     pool_gauge("objpool_pool_available", "Ids that can still be handed out.",
                [](const PoolStats& p) { return p.available; });
 
@@ -109,15 +145,18 @@ std::string Metrics::render(const PoolRegistry& registry) const {
         out.append("objpool_graphql_field_requests_total{field=\"")
             .append(root_field_name(static_cast<RootField>(f)))
             .append("\"} ")
-            .append(load(field_calls_[f]))
+            .append(std::to_string(
+                total([f](const Shard& s) -> const Counter& { return s.field_calls[f]; })))
             .append("\n");
     }
     append_header(out, "objpool_graphql_field_errors_total", "counter",
                   "Root fields that failed, by root field name and error code.");
     for (std::size_t f = 0; f < root_field_count; ++f) {
         for (std::size_t c = 0; c < error_codes.size(); ++c) {
-            const auto value = field_errors_[f][c].load(std::memory_order_relaxed);
-            if (value == 0) continue;
+            const auto value =
+                total([f, c](const Shard& s) -> const Counter& { return s.field_errors[f][c]; });
+            if (value == 0)
+                continue;
             out.append("objpool_graphql_field_errors_total{field=\"")
                 .append(root_field_name(static_cast<RootField>(f)))
                 .append("\",code=\"")
@@ -128,25 +167,33 @@ std::string Metrics::render(const PoolRegistry& registry) const {
         }
     }
 
-    const auto per_type = [&](std::string_view name, std::string_view help, const auto& counters) {
+    const auto per_type = [&](std::string_view name, std::string_view help, auto member) {
         append_header(out, name, "counter", help);
         for (std::size_t t = 0; t < request_type_count; ++t) {
-            out.append(name).append("{type=\"").append(request_type_name(static_cast<RequestType>(t)));
-            out.append("\"} ").append(load(counters[t])).append("\n");
+            out.append(name)
+                .append("{type=\"")
+                .append(request_type_name(static_cast<RequestType>(t)));
+            const auto value =
+                total([&](const Shard& s) -> const Counter& { return (s.*member)[t]; });
+            out.append("\"} ").append(std::to_string(value)).append("\n");
         }
     };
-    per_type("objpool_graphql_requests_total", "GraphQL requests to /graphql, by operation type.", requests_);
+    per_type("objpool_graphql_requests_total", "GraphQL requests to /graphql, by operation type.",
+             &Shard::requests);
     per_type("objpool_graphql_request_errors_total",
-             "GraphQL requests to /graphql whose response carried errors, by operation type.", request_errors_);
+             "GraphQL requests to /graphql whose response carried errors, by operation type.",
+             &Shard::request_errors);
 
     const std::string histogram = "objpool_graphql_request_duration_seconds";
     append_header(out, histogram, "histogram",
-                  "Time to handle a /graphql request (body parsed to response serialised), by operation type.");
+                  "Time to handle a /graphql request (body parsed to response serialised), by "
+                  "operation type.");
     for (std::size_t t = 0; t < request_type_count; ++t) {
         const std::string type(request_type_name(static_cast<RequestType>(t)));
         std::uint64_t cumulative = 0;
         for (std::size_t b = 0; b <= latency_bounds.size(); ++b) {
-            cumulative += latency_buckets_[t][b].load(std::memory_order_relaxed);
+            cumulative +=
+                total([t, b](const Shard& s) -> const Counter& { return s.latency_buckets[t][b]; });
             out.append(histogram).append("_bucket{type=\"").append(type).append("\",le=\"");
             if (b < latency_bounds.size()) {
                 append_number(out, latency_bounds[b]);
@@ -156,17 +203,25 @@ std::string Metrics::render(const PoolRegistry& registry) const {
             out.append("\"} ").append(std::to_string(cumulative)).append("\n");
         }
         out.append(histogram).append("_sum{type=\"").append(type).append("\"} ");
-        append_number(out, static_cast<double>(latency_sum_ns_[t].load(std::memory_order_relaxed)) / 1e9);
+        const auto sum_ns =
+            total([t](const Shard& s) -> const Counter& { return s.latency_sum_ns[t]; });
+        append_number(out, static_cast<double>(sum_ns) / 1e9);
         out.append("\n");
         out.append(histogram).append("_count{type=\"").append(type).append("\"} ");
         out.append(std::to_string(cumulative)).append("\n");
     }
 
-    append_header(out, "objpool_http_responses_total", "counter", "HTTP responses sent, by status code.");
-    for (std::size_t status = 100; status < responses_.size(); ++status) {
-        const auto value = responses_[status].load(std::memory_order_relaxed);
-        if (value == 0) continue;
-        out.append("objpool_http_responses_total{code=\"").append(std::to_string(status)).append("\"} ");
+    append_header(out, "objpool_http_responses_total", "counter",
+                  "HTTP responses sent, by status code.");
+    for (std::size_t status = 100; status < std::tuple_size_v<decltype(Shard::responses)>;
+         ++status) {
+        const auto value =
+            total([status](const Shard& s) -> const Counter& { return s.responses[status]; });
+        if (value == 0)
+            continue;
+        out.append("objpool_http_responses_total{code=\"")
+            .append(std::to_string(status))
+            .append("\"} ");
         out.append(std::to_string(value)).append("\n");
     }
     return out;

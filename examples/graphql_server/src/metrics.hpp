@@ -25,16 +25,15 @@ inline constexpr std::size_t request_type_count = 3;
 [[nodiscard]] std::string_view request_type_name(RequestType type) noexcept;
 
 /// @brief The error codes resolvers report (extensions.code), plus INTERNAL for anything else.
-inline constexpr std::array<std::string_view, 5> error_codes = {"NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS",
-                                                               "BAD_CAPACITY", "INTERNAL"};
+inline constexpr std::array<std::string_view, 5> error_codes = {
+    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY", "INTERNAL"};
 
 /// @brief The server's metrics. All members are safe to call from any thread.
 class Metrics {
 public:
     /// Upper bounds (seconds) of the latency histogram buckets; +Inf is implied.
-    static constexpr std::array<double, 14> latency_bounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                               0.005,  0.01,    0.025,  0.05,  0.1,
-                                                               0.25,   0.5,     1.0,    2.5};
+    static constexpr std::array<double, 14> latency_bounds = {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
     /// @brief A root field was resolved (once per occurrence in a document, aliases included).
     void count_field(RootField field) noexcept;
@@ -51,13 +50,33 @@ public:
 
 private:
     using Counter = std::atomic<std::uint64_t>;
-    std::array<Counter, root_field_count> field_calls_{};
-    std::array<std::array<Counter, error_codes.size()>, root_field_count> field_errors_{};
-    std::array<Counter, request_type_count> requests_{};
-    std::array<Counter, request_type_count> request_errors_{};
-    std::array<std::array<Counter, latency_bounds.size() + 1>, request_type_count> latency_buckets_{};
-    std::array<Counter, request_type_count> latency_sum_ns_{};
-    std::array<Counter, 600> responses_{};
+    // One full set of counters per shard, each shard on cache lines of its own. A thread always
+    // updates the same shard (picked round-robin at its first update), so the event-loop threads
+    // do not bounce counter cache lines between cores on every request; render() adds the
+    // shards up.
+    struct alignas(64) Shard {
+        std::array<Counter, root_field_count> field_calls{};
+        std::array<std::array<Counter, error_codes.size()>, root_field_count> field_errors{};
+        std::array<Counter, request_type_count> requests{};
+        std::array<Counter, request_type_count> request_errors{};
+        std::array<std::array<Counter, latency_bounds.size() + 1>, request_type_count>
+            latency_buckets{};
+        std::array<Counter, request_type_count> latency_sum_ns{};
+        std::array<Counter, 600> responses{};
+    };
+    static constexpr std::size_t shard_count = 8;
+
+    Shard& shard() noexcept;
+    // The sum over the shards of the counter `select` picks from a shard.
+    template <class Select>
+    [[nodiscard]] std::uint64_t total(Select select) const noexcept {
+        std::uint64_t sum = 0;
+        for (const Shard& s : shards_)
+            sum += select(s).load(std::memory_order_relaxed);
+        return sum;
+    }
+
+    std::array<Shard, shard_count> shards_{};
 };
 
 /// @brief Escapes a Prometheus label value (backslash, double quote, newline).
