@@ -72,8 +72,11 @@ NGINX
 nginx -c "${work}/nginx.conf" -p "${work}" 2>/dev/null
 
 # --- objpool-graphql ----------------------------------------------------------------------------
-"${binary}" --host 127.0.0.1 --port 0 --threads "${server_threads}" --max-capacity 10000000 \
-  >"${work}/server.out" 2>&1 &
+# In a session of its own, as nginx (a daemon) and a systemd service are: with autogroup scheduling
+# (/proc/sys/kernel/sched_autogroup_enabled) each session is one CPU scheduling group, and the
+# server would otherwise share one group's share of a busy machine with wrk while nginx has its own.
+setsid "${binary}" --host 127.0.0.1 --port 0 --threads "${server_threads}" --max-capacity 10000000 \
+  >"${work}/server.out" 2>&1 </dev/null &
 server_pid=$!
 for _ in $(seq 50); do
   grep -q "listening on" "${work}/server.out" 2>/dev/null && break
@@ -87,13 +90,33 @@ graphql() {
 graphql '{"query":"mutation { createPool(name: \"bench\", capacity: 10000000) { name } }"}'
 graphql '{"query":"mutation { createPool(name: \"churn\", capacity: 1000) { name } }"}'
 
+# CPU time (clock ticks, user + system) of every thread of the given processes so far.
+cpu_ticks() {
+  local total=0 pid task fields
+  for pid in "$@"; do
+    for task in /proc/"${pid}"/task/*; do
+      read -r -a fields <"${task}/stat" 2>/dev/null || continue
+      total=$((total + fields[13] + fields[14]))
+    done
+  done
+  echo "${total}"
+}
+nginx_pids() { echo "$(cat "${work}/nginx.pid")" $(pgrep -P "$(cat "${work}/nginx.pid")"); }
+hz="$(getconf CLK_TCK)"
+
 rows=()
 nginx_rps=""
-# run LABEL URL SCRIPT
+# run LABEL URL SCRIPT PID... (the server's processes, whose CPU time is measured)
 run() {
   local label="$1" url="$2" script="$3" output rps p50 p99 errors non2xx failures ratio
+  local before after wrk_before wrk_after server_cpu wrk_cpu requests
+  shift 3
   wrk -t"${threads}" -c"${connections}" -d1s -s "${script}" "${url}" >/dev/null  # warm-up
+  before="$(cpu_ticks "$@")"
+  wrk_before="$(awk '{print $16 + $17}' /proc/$$/stat)"  # children's CPU ticks so far (wrk's)
   output="$(wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency -s "${script}" "${url}")"
+  after="$(cpu_ticks "$@")"
+  wrk_after="$(awk '{print $16 + $17}' /proc/$$/stat)"
   echo "${output}" >&2
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"${output}")"
   p50="$(awk '$1 == "50%" {print $2}' <<<"${output}")"
@@ -106,19 +129,29 @@ run() {
     nginx_rps="${rps}"
   fi
   ratio="$(awk -v a="${rps}" -v b="${nginx_rps}" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
-  rows+=("| ${label} | ${rps} | ${ratio} | ${p50} | ${p99} | ${errors} |")
+  # CPU: the server's microseconds per request, and each side's share of the machine's cores.
+  requests="$(awk '/requests in/ {print $1}' <<<"${output}")"
+  server_cpu="$(awk -v t=$((after - before)) -v n="${requests}" -v hz="${hz}" 'BEGIN {printf "%.1f", 1e6 * t / hz / n}')"
+  wrk_cpu="$(awk -v t=$((wrk_after - wrk_before)) -v hz="${hz}" -v d="${duration%s}" -v c="$(nproc)" \
+    'BEGIN {printf "%.0f%%", 100 * t / hz / d / c}')"
+  local server_share
+  server_share="$(awk -v t=$((after - before)) -v hz="${hz}" -v d="${duration%s}" -v c="$(nproc)" \
+    'BEGIN {printf "%.0f%%", 100 * t / hz / d / c}')"
+  rows+=("| ${label} | ${rps} | ${ratio} | ${p50} | ${p99} | ${errors} | ${server_cpu} | ${server_share} | ${wrk_cpu} |")
 }
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Each round measures nginx first, so every "vs nginx" compares runs a few seconds apart.
 for round in $(seq "${rounds}"); do
   nginx_rps=""
-  run "${round}: nginx, fixed JSON body (ceiling)" "http://127.0.0.1:${nginx_port}/" "${bench}/get_object.lua"
+  run "${round}: nginx, fixed JSON body (ceiling)" "http://127.0.0.1:${nginx_port}/" "${bench}/get_object.lua" \
+    $(nginx_pids)
   run "${round}: objpool-graphql \`mutation { getObject }\` (10,000,000 pool)" \
-    "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua"
+    "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua" "${server_pid}"
   run "${round}: objpool-graphql get + free churn (1,000 pool)" \
-    "http://127.0.0.1:${server_port}/graphql" "${bench}/churn.lua"
+    "http://127.0.0.1:${server_port}/graphql" "${bench}/churn.lua" "${server_pid}"
   run "${round}: objpool-graphql \`{ pool { available } }\`" \
-    "http://127.0.0.1:${server_port}/graphql" "${bench}/pool_query.lua"
+    "http://127.0.0.1:${server_port}/graphql" "${bench}/pool_query.lua" "${server_pid}"
 done
 
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
@@ -126,8 +159,13 @@ cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on ${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr);"
   echo "wrk -t${threads} -c${connections} -d${duration} --latency on loopback; objpool-graphql --threads ${server_threads},"
   echo "nginx worker_processes ${nginx_workers}; wrk on the same cores."
+  echo "Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "nginx (a daemon) and objpool-graphql (started with setsid) each run in a session of their own;"
+  echo "wrk runs in this script's (autogroup scheduling: $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo unknown))."
+  echo "CPU columns: the server's CPU time (user + system, all its threads) per request, and the"
+  echo "server's and wrk's CPU time as a share of all $(nproc) cores over the run."
   echo
-  echo "| round: workload | requests/s | vs nginx | p50 | p99 | errors |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  echo "| round: workload | requests/s | vs nginx | p50 | p99 | errors | server CPU µs/request | server CPU | wrk CPU |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${rows[@]}"
 } | tee "${out}"
