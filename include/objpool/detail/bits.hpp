@@ -32,7 +32,11 @@
 
 /// Tells the optimiser that `condition` holds (an invariant the code maintains), so that a
 /// caller's redundant check can be dropped. The condition must have no side effects.
-#if defined(__clang__)
+/// Overridable, as OBJPOOL_DETAIL_ALWAYS_INLINE: the coverage build defines it as nothing, since
+/// the other side of g++'s `condition ? void() : __builtin_unreachable()` is no decision of the
+/// code but a hint that gcov would count as a branch never taken.
+#if defined(OBJPOOL_DETAIL_ASSUME)
+#elif defined(__clang__)
 #define OBJPOOL_DETAIL_ASSUME(condition) __builtin_assume(condition)
 #elif defined(__GNUC__)
 #define OBJPOOL_DETAIL_ASSUME(condition) \

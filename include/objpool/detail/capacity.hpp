@@ -43,7 +43,9 @@ std::size_t checked_id_count(std::size_t count, Id first) {
     // How many ids fit after first, computed in the unsigned type (modulo 2^bits).
     const auto room = static_cast<Unsigned>(static_cast<Unsigned>(std::numeric_limits<Id>::max()) -
                                             static_cast<Unsigned>(first));
-    if (count != 0 && count - 1 > room) {
+    // The last id's offset from first (0 for an empty range), computed without a branch.
+    const std::size_t last_offset = count - static_cast<std::size_t>(count != 0);
+    if (last_offset > room) {
         raise_ids_do_not_fit(count, DecimalText(first));
     }
     return count;
