@@ -17,7 +17,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
 #include "access_log.hpp"
@@ -33,13 +32,19 @@ using boost::system::error_code;
 // executor, and the type-erased one showed up in profiles.
 using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
-using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
 // How long a closing connection keeps draining what the client still sends, so that it
 // reads our final response (e.g. a 413) instead of a reset.
 constexpr auto linger_time = std::chrono::seconds(2);
+
+// How often each event loop looks for connections past their deadline. Timeouts are enforced by
+// this sweep rather than by a timer per connection and operation (as beast::basic_stream does,
+// which cost a timer start, a cancel and a handler run per read and per write); a deadline is
+// therefore met within this much.
+constexpr auto sweep_interval = std::chrono::milliseconds(100);
 
 std::string_view to_std(beast::string_view s) noexcept {
     return {s.data(), s.size()};
@@ -72,6 +77,8 @@ struct Worker {
     bool stopping = false;
     net::io_context io{1};
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work{io.get_executor()};
+    net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor> sweep_timer{
+        io.get_executor()};
 };
 
 struct Shared {
@@ -83,7 +90,7 @@ struct Shared {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(Worker& worker, const Shared& shared, Socket socket)
-        : worker_(worker), shared_(shared), stream_(std::move(socket)) {
+        : worker_(worker), shared_(shared), socket_(std::move(socket)) {
         worker_.sessions.insert(this);
     }
     ~Session() { worker_.sessions.erase(this); }
@@ -93,11 +100,21 @@ public:
     void start() {
         if (shared_.access_log != nullptr) {
             error_code ec;
-            const auto endpoint = stream_.socket().remote_endpoint(ec);
+            const auto endpoint = socket_.remote_endpoint(ec);
             if (!ec)
                 remote_ = endpoint.address().to_string();
         }
         read_request();
+    }
+
+    // Called by the worker's sweep: past its deadline the connection is closed, and the operation
+    // in progress fails (the session then ends as on any other read or write error).
+    void expire_if_due(Clock::time_point now) {
+        if (now < deadline_)
+            return;
+        deadline_ = Clock::time_point::max();
+        error_code ignored;
+        socket_.close(ignored);
     }
 
     // Called on the worker's thread when the server stops: an idle connection is closed now,
@@ -105,8 +122,8 @@ public:
     void on_shutdown() {
         if (reading_ && buffer_.size() == 0) {
             error_code ignored;
-            stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-            stream_.cancel();
+            socket_.shutdown(tcp::socket::shutdown_both, ignored);
+            socket_.cancel(ignored);
         }
     }
 
@@ -116,9 +133,9 @@ private:
         parser_->body_limit(shared_.options.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
         reading_ = true;
-        stream_.expires_after(shared_.options.read_timeout);
+        deadline_ = Clock::now() + shared_.options.read_timeout;
         http::async_read_header(
-            stream_, buffer_, *parser_,
+            socket_, buffer_, *parser_,
             [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
     }
 
@@ -130,7 +147,7 @@ private:
         const auto expect = parser_->get()[http::field::expect];
         if (beast::iequals(expect, "100-continue")) {
             static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-            net::async_write(stream_, net::buffer(continue_line.data(), continue_line.size()),
+            net::async_write(socket_, net::buffer(continue_line.data(), continue_line.size()),
                              [self = shared_from_this()](error_code ec2, std::size_t) {
                                  if (ec2)
                                      return self->close();
@@ -157,7 +174,7 @@ private:
     }
 
     void read_body() {
-        http::async_read(stream_, buffer_, *parser_,
+        http::async_read(socket_, buffer_, *parser_,
                          [self = shared_from_this()](error_code ec, std::size_t) {
                              if (ec)
                                  return self->on_read_error(ec);
@@ -244,9 +261,9 @@ private:
     }
 
     void write_response() {
-        stream_.expires_after(shared_.options.write_timeout);
+        deadline_ = Clock::now() + shared_.options.write_timeout;
         const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
-        net::async_write(stream_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
+        net::async_write(socket_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
             if (ec)
                 return self->close();
             if (!self->keep_alive_ || self->worker_.stopping)
@@ -254,7 +271,7 @@ private:
             // Through the queue rather than inline: the loop serves the other connections'
             // ready events first, and the client's next request has had time to arrive, which
             // kept the latency tail short in measurements.
-            net::post(self->stream_.get_executor(), [self] { self->read_request(); });
+            net::post(self->socket_.get_executor(), [self] { self->read_request(); });
         });
     }
 
@@ -262,14 +279,14 @@ private:
     // linger_time passes.
     void linger() {
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.expires_after(linger_time);
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+        deadline_ = Clock::now() + linger_time;
         drain();
     }
 
     void drain() {
         buffer_.clear();
-        stream_.async_read_some(buffer_.prepare(16 * 1024),
+        socket_.async_read_some(buffer_.prepare(16 * 1024),
                                 [self = shared_from_this()](error_code ec, std::size_t) {
                                     if (ec)
                                         return self->close();
@@ -279,13 +296,16 @@ private:
 
     void close() {
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.socket().close(ignored);
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
+        socket_.close(ignored);
     }
 
     Worker& worker_;
     const Shared& shared_;
-    Stream stream_;
+    Socket socket_;
+    // When the current phase (reading a request, writing a response, lingering) must be over;
+    // checked by the worker's sweep, which closes the socket so that the pending operation fails.
+    Clock::time_point deadline_ = Clock::time_point::max();
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     HttpRequest request_;  // views into *parser_, valid while a request is handled
@@ -296,6 +316,23 @@ private:
     bool reading_ = false;
     bool keep_alive_ = true;
 };
+
+// Closes the worker's connections that are past their deadline, every sweep_interval, until the
+// worker stops and its last connection is gone. Runs on the worker's thread.
+void sweep(Worker& worker) {
+    worker.sweep_timer.expires_after(sweep_interval);
+    worker.sweep_timer.async_wait([&worker](error_code ec) {
+        if (ec)
+            return;
+        const auto now = Clock::now();
+        for (Session* session :
+             std::vector<Session*>(worker.sessions.begin(), worker.sessions.end()))
+            session->expire_if_due(now);
+        if (worker.stopping && worker.sessions.empty())
+            return;
+        sweep(worker);
+    });
+}
 
 struct HttpServer::Impl {
     Shared shared;
@@ -378,6 +415,8 @@ void HttpServer::run() {
             stop();
     });
     impl_->accept();
+    for (auto& worker : impl_->workers)
+        sweep(*worker);
     if (impl_->stop_requested.load())
         stop();
     std::vector<std::thread> threads;
