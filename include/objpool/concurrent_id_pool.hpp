@@ -12,8 +12,9 @@
 #include "concurrent/lifo.hpp"
 #include "concurrent/locked.hpp"
 #include "concurrent/policy.hpp"
-#include "detail/concurrent_id_range.hpp"
+#include "detail/capacity.hpp"
 #include "detail/concurrent_waiters.hpp"
+#include "detail/id_range.hpp"
 #include "error.hpp"
 
 namespace objpool {
@@ -58,7 +59,7 @@ public:
     /// @throws std::length_error when `count` exceeds objpool::max_capacity or the last id
     /// does not fit in `Id`; std::bad_alloc when the bookkeeping cannot be allocated.
     explicit ConcurrentIdPool(std::size_t count, Id first = 1)
-        : slots_(detail::IdRange<Id>::checked_count(count, first)), ids_(first) {}
+        : slots_(detail::checked_id_count(count, first)), ids_(first) {}
 
     ConcurrentIdPool(const ConcurrentIdPool&) = delete;
     ConcurrentIdPool& operator=(const ConcurrentIdPool&) = delete;

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "detail/capacity.hpp"
+#include "detail/id_range.hpp"
 #include "error.hpp"
 #include "policy.hpp"
 
@@ -46,7 +47,7 @@ public:
     /// @throws std::length_error when `count` exceeds objpool::max_capacity or the last id
     /// does not fit in `Id`; std::bad_alloc when the bookkeeping cannot be allocated.
     explicit IdPool(std::size_t count, Id first = 1)
-        : slots_(detail::checked_id_count(count, first)), first_(first) {}
+        : slots_(detail::checked_id_count(count, first)), ids_(first) {}
 
     /// @brief An available id, now out; std::nullopt when every id is out.
     /// @par Complexity
@@ -56,7 +57,7 @@ public:
         if (slot == slots_.capacity()) {
             return std::nullopt;
         }
-        return to_id(slot);
+        return ids_.to_id(slot);
     }
 
     /// @brief Gives `id` back.
@@ -65,12 +66,12 @@ public:
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates.
     void free(Id id) {
-        const std::size_t slot = to_slot(id);
+        const std::size_t slot = ids_.to_slot(id);
         if (slot >= slots_.capacity()) {
-            raise_bad_free(id, BadFree::Reason::out_of_range);
+            ids_.raise_bad_free(id, BadFree::Reason::out_of_range, capacity());
         }
         if (!slots_.release(slot)) {
-            raise_bad_free(id, BadFree::Reason::not_allocated);
+            ids_.raise_bad_free(id, BadFree::Reason::not_allocated, capacity());
         }
     }
 
@@ -78,7 +79,7 @@ public:
     /// @par Complexity
     /// As free().
     bool try_free(Id id) noexcept {
-        const std::size_t slot = to_slot(id);
+        const std::size_t slot = ids_.to_slot(id);
         return slot < slots_.capacity() && slots_.release(slot);
     }
 
@@ -86,7 +87,7 @@ public:
     /// @par Complexity
     /// O(1).
     [[nodiscard]] bool is_allocated(Id id) const noexcept {
-        const std::size_t slot = to_slot(id);
+        const std::size_t slot = ids_.to_slot(id);
         return slot < slots_.capacity() && slots_.is_allocated(slot);
     }
 
@@ -97,33 +98,15 @@ public:
     /// @brief The number of ids out.
     [[nodiscard]] std::size_t allocated() const noexcept { return capacity() - available(); }
     /// @brief The lowest id managed.
-    [[nodiscard]] Id first() const noexcept { return first_; }
+    [[nodiscard]] Id first() const noexcept { return ids_.first(); }
     /// @brief Heap bytes of bookkeeping (the policy's free list).
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
         return slots_.bookkeeping_bytes();
     }
 
 private:
-    using Unsigned = std::make_unsigned_t<Id>;
-
-    // Wraps around for ids below first_, so one comparison with capacity() checks the range.
-    [[nodiscard]] std::size_t to_slot(Id id) const noexcept {
-        return static_cast<Unsigned>(static_cast<Unsigned>(id) - static_cast<Unsigned>(first_));
-    }
-    [[nodiscard]] Id to_id(std::size_t slot) const noexcept {
-        return static_cast<Id>(static_cast<Unsigned>(first_) + static_cast<Unsigned>(slot));
-    }
-
-    // The last id is computed even for an empty pool, where the message does not use it:
-    // no branch here, one copy of the message code (detail::raise_bad_id_free).
-    [[noreturn]] void raise_bad_free(Id id, BadFree::Reason reason) const {
-        detail::raise_bad_id_free(detail::DecimalText(id), reason, capacity(),
-                                  detail::DecimalText(first_),
-                                  detail::DecimalText(to_id(capacity() - 1)));
-    }
-
     FreeList slots_;
-    Id first_;
+    detail::IdRange<Id> ids_;
 };
 
 }  // namespace objpool
