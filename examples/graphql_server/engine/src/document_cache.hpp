@@ -61,13 +61,15 @@ public:
             entries_.splice(entries_.begin(), entries_, it->second);
             return it->second->entry;
         }
-        entries_.push_front(Node{std::string(text), std::move(entry)});
-        index_.emplace(entries_.front().text, entries_.begin());
-        const auto inserted = entries_.begin();
-        while (entries_.size() > capacity_) {
+        // Room is made before the new entry goes in, so that it can never be the one evicted.
+        // Each entry gets at most one second chance per insertion: the loop ends even if
+        // other threads keep touching entries meanwhile.
+        std::size_t second_chances = entries_.size();
+        while (entries_.size() >= capacity_) {
             const auto last = std::prev(entries_.end());
-            if (last != inserted &&
+            if (second_chances > 0 &&
                 last->entry->referenced.exchange(false, std::memory_order_relaxed)) {
+                --second_chances;
                 entries_.splice(entries_.begin(), entries_, last);  // used since: a second chance
                 continue;
             }
@@ -75,7 +77,9 @@ public:
             index_.erase(last->text);
             entries_.pop_back();
         }
-        return inserted->entry;
+        entries_.push_front(Node{std::string(text), std::move(entry)});
+        index_.emplace(entries_.front().text, entries_.begin());
+        return entries_.front().entry;
     }
 
     /// @brief Records a use of `entry` found without the lock; no write when already recorded.

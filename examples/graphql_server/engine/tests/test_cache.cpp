@@ -1,6 +1,10 @@
 // The prepared-document cache: hits on the same text, bounded LRU eviction, cached errors.
+#include <memory>
 #include <objpool_catch.hpp>
+#include <string>
+#include <vector>
 
+#include "document_cache.hpp"
 #include "fixtures.hpp"
 
 using gql::Engine;
@@ -50,7 +54,8 @@ TEST_CASE("cache: least recently used entries are evicted at the bound", "[cache
     CHECK(engine.prepare("{ a: pools { name } }").document == a);
     CHECK(engine.prepare("{ c: pools { name } }").document == c);
     CHECK(engine.prepare("{ b: pools { name } }").document != b);  // prepared anew
-    for (int i = 0; i < 100; ++i) engine.prepare("{ x" + std::to_string(i) + ": pools { name } }");
+    for (int i = 0; i < 100; ++i)
+        engine.prepare("{ x" + std::to_string(i) + ": pools { name } }");
     CHECK(engine.cached_documents() == 2);
 }
 
@@ -67,4 +72,27 @@ TEST_CASE("cache: capacity zero disables caching", "[cache]") {
     gql::Plan plan = engine.prepare("{ pools { name } }");
     engine.prepare("{ other: pools { name } }");
     CHECK(engine.execute(plan, nullptr)["data"]["pools"][0]["name"] == "default");
+}
+
+TEST_CASE("cache: a new entry is never the one evicted, even when every other was used",
+          "[cache]") {
+    for (const std::size_t capacity : {1, 2, 3}) {
+        gql::detail::DocumentCache cache(capacity);
+        std::vector<std::shared_ptr<const gql::detail::PreparedEntry>> old;
+        for (std::size_t i = 0; i < capacity; ++i) {
+            old.push_back(cache.insert("old" + std::to_string(i),
+                                       std::make_shared<gql::detail::PreparedEntry>()));
+            gql::detail::DocumentCache::touch(*old.back());  // each asks for a second chance
+        }
+        const auto fresh = std::make_shared<gql::detail::PreparedEntry>();
+        CHECK(cache.insert("new", fresh) == fresh);
+        CHECK(cache.size() == capacity);
+        CHECK(cache.find("new") == fresh);
+        CHECK_FALSE(fresh->evicted.load());
+        std::size_t evicted = 0;
+        for (const auto& entry : old) {
+            evicted += entry->evicted.load() ? 1 : 0;
+        }
+        CHECK(evicted == 1);
+    }
 }
