@@ -1,20 +1,24 @@
 #include "http_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <ctime>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include <sys/socket.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
@@ -32,6 +36,7 @@ using boost::system::error_code;
 // executor, and the type-erased one showed up in profiles.
 using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
+using Acceptor = net::basic_socket_acceptor<tcp, net::strand<Executor>>;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -40,7 +45,7 @@ namespace {
 // reads our final response (e.g. a 413) instead of a reset.
 constexpr auto linger_time = std::chrono::seconds(2);
 
-// How often each event loop looks for connections past their deadline. Timeouts are enforced by
+// How often the server looks for connections past their deadline. Timeouts are enforced by
 // this sweep rather than by a timer per connection and operation (as beast::basic_stream does,
 // which cost a timer start, a cancel and a handler run per read and per write); a deadline is
 // therefore met within this much.
@@ -70,30 +75,31 @@ const std::string& http_date() {
 
 class Session;
 
-// One event loop and the connections it owns; `sessions` and `stopping` are touched only
-// from the loop's own thread. Declared before `io` so that io is destroyed first.
-struct Worker {
-    std::unordered_set<Session*> sessions;
-    bool stopping = false;
-    net::io_context io{1};
-    std::optional<net::executor_work_guard<net::io_context::executor_type>> work{io.get_executor()};
-    net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor> sweep_timer{
-        io.get_executor()};
+// The open connections, for the sweep and the shutdown. A session adds itself when it is
+// created and removes itself when it is destroyed, on whichever thread that happens.
+struct Connections {
+    std::mutex mutex;
+    std::unordered_set<Session*> sessions;  // guarded by mutex
+    std::atomic<bool> stopping{false};
 };
 
 struct Shared {
     ServerOptions options;
     const RequestHandler& handler;
     AccessLog* access_log;
+    Connections connections;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(Worker& worker, const Shared& shared, Socket socket)
-        : worker_(worker), shared_(shared), socket_(std::move(socket)) {
-        worker_.sessions.insert(this);
+    Session(Shared& shared, Socket socket) : shared_(shared), socket_(std::move(socket)) {
+        const std::lock_guard lock(shared_.connections.mutex);
+        shared_.connections.sessions.insert(this);
     }
-    ~Session() { worker_.sessions.erase(this); }
+    ~Session() {
+        const std::lock_guard lock(shared_.connections.mutex);
+        shared_.connections.sessions.erase(this);
+    }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -107,24 +113,28 @@ public:
         read_request();
     }
 
-    // Called by the worker's sweep: past its deadline the connection is closed, and the operation
-    // in progress fails (the session then ends as on any other read or write error).
-    void expire_if_due(Clock::time_point now) {
-        if (now < deadline_)
-            return;
-        deadline_ = Clock::time_point::max();
-        error_code ignored;
-        socket_.close(ignored);
+    // The sweep and the shutdown call these two on their own thread while the session's handlers
+    // may be running on another. They touch only atomics and the socket's descriptor, which
+    // stays open until the session is destroyed: the caller holds Connections::mutex, which the
+    // destructor takes before the socket is closed. A ::shutdown of the descriptor makes the
+    // pending read or write complete with an error or end of stream on the session's own thread.
+
+    // Past its deadline the connection is shut down, and the operation in progress fails (the
+    // session then ends as on any other read or write error).
+    void expire_if_due(Clock::time_point now) noexcept {
+        auto deadline = deadline_.load(std::memory_order_relaxed);
+        if (now.time_since_epoch().count() >= deadline &&
+            deadline_.compare_exchange_strong(deadline, never, std::memory_order_relaxed))
+            ::shutdown(socket_.native_handle(), SHUT_RDWR);
     }
 
-    // Called on the worker's thread when the server stops: an idle connection is closed now,
-    // one in the middle of a request finishes it (its response says Connection: close).
-    void on_shutdown() {
-        if (reading_ && buffer_.size() == 0) {
-            error_code ignored;
-            socket_.shutdown(tcp::socket::shutdown_both, ignored);
-            socket_.cancel(ignored);
-        }
+    // When the server stops: a connection waiting for a request of which nothing has arrived is
+    // closed now; one in the middle of a request finishes it (its response says Connection:
+    // close). Shutting down only the receiving side lets the response out should the request's
+    // first bytes arrive just now.
+    void on_shutdown() noexcept {
+        if (idle_.load())
+            ::shutdown(socket_.native_handle(), SHUT_RD);
     }
 
 private:
@@ -132,10 +142,14 @@ private:
         parser_.emplace();
         parser_->body_limit(shared_.options.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-        reading_ = true;
-        deadline_ = Clock::now() + shared_.options.read_timeout;
+        // Sequentially consistent, as are the store of Connections::stopping and the load of idle_
+        // in on_shutdown: either this sees stopping or the shutdown sees idle_.
+        idle_.store(buffer_.size() == 0);
+        if (idle_.load(std::memory_order_relaxed) && stopping())
+            return close();
+        set_deadline(Clock::now() + shared_.options.read_timeout);
         http::async_read_header(
-            socket_, buffer_, *parser_,
+            head_reader_, buffer_, *parser_,
             [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
     }
 
@@ -183,7 +197,7 @@ private:
     }
 
     void on_read_error(error_code ec) {
-        reading_ = false;
+        idle_.store(false, std::memory_order_relaxed);
         if (ec == http::error::body_limit) {
             return reject(413, "the request body is larger than " +
                                    std::to_string(shared_.options.max_body_bytes) + " bytes");
@@ -198,7 +212,6 @@ private:
     }
 
     void process() {
-        reading_ = false;
         const auto start = std::chrono::steady_clock::now();
         auto& message = parser_->get();
         // request_ lives as long as the session, so its header list is allocated once.
@@ -212,7 +225,7 @@ private:
 
         HttpResponse result = shared_.handler.handle(request);
         const auto bytes = result.body.size();
-        send(std::move(result), message.version(), message.keep_alive() && !worker_.stopping);
+        send(std::move(result), message.version(), message.keep_alive() && !stopping());
         if (shared_.access_log != nullptr) {
             const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start);
@@ -261,12 +274,12 @@ private:
     }
 
     void write_response() {
-        deadline_ = Clock::now() + shared_.options.write_timeout;
+        set_deadline(Clock::now() + shared_.options.write_timeout);
         const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
         net::async_write(socket_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
             if (ec)
                 return self->close();
-            if (!self->keep_alive_ || self->worker_.stopping)
+            if (!self->keep_alive_ || self->stopping())
                 return self->linger();
             // Through the queue rather than inline: the loop serves the other connections'
             // ready events first, and the client's next request has had time to arrive, which
@@ -280,7 +293,7 @@ private:
     void linger() {
         error_code ignored;
         socket_.shutdown(tcp::socket::shutdown_send, ignored);
-        deadline_ = Clock::now() + linger_time;
+        set_deadline(Clock::now() + linger_time);
         drain();
     }
 
@@ -294,18 +307,44 @@ private:
                                 });
     }
 
+    // The descriptor itself is closed by the destructor (see expire_if_due).
     void close() {
         error_code ignored;
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
-        socket_.close(ignored);
     }
 
-    Worker& worker_;
-    const Shared& shared_;
+    // The socket as the read of a request head sees it: the request's first bytes clear idle_.
+    struct HeadReader {
+        Session& session;
+        using executor_type = Executor;
+        executor_type get_executor() const noexcept { return session.socket_.get_executor(); }
+        template <class MutableBuffers, class Handler>
+        void async_read_some(const MutableBuffers& buffers, Handler&& handler) {
+            session.socket_.async_read_some(
+                buffers, [&session = session, handler = std::forward<Handler>(handler)](
+                             error_code ec, std::size_t bytes) mutable {
+                    if (bytes > 0)
+                        session.idle_.store(false, std::memory_order_relaxed);
+                    std::move(handler)(ec, bytes);
+                });
+        }
+    };
+
+    [[nodiscard]] bool stopping() const noexcept { return shared_.connections.stopping.load(); }
+
+    void set_deadline(Clock::time_point deadline) noexcept {
+        deadline_.store(deadline.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+
+    Shared& shared_;
     Socket socket_;
-    // When the current phase (reading a request, writing a response, lingering) must be over;
-    // checked by the worker's sweep, which closes the socket so that the pending operation fails.
-    Clock::time_point deadline_ = Clock::time_point::max();
+    static constexpr Clock::rep never = Clock::time_point::max().time_since_epoch().count();
+    // When the current phase (reading a request, writing a response, lingering) must be over, in
+    // Clock ticks; checked by the sweep.
+    std::atomic<Clock::rep> deadline_{never};
+    // Waiting for a request of which nothing has arrived yet; checked by the shutdown.
+    std::atomic<bool> idle_{false};
+    HeadReader head_reader_{*this};
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     HttpRequest request_;  // views into *parser_, valid while a request is handled
@@ -313,46 +352,31 @@ private:
     std::string body_;
     int status_ = 0;
     std::string remote_;
-    bool reading_ = false;
     bool keep_alive_ = true;
 };
 
-// Closes the worker's connections that are past their deadline, every sweep_interval, until the
-// worker stops and its last connection is gone. Runs on the worker's thread.
-void sweep(Worker& worker) {
-    worker.sweep_timer.expires_after(sweep_interval);
-    worker.sweep_timer.async_wait([&worker](error_code ec) {
-        if (ec)
-            return;
-        const auto now = Clock::now();
-        for (Session* session :
-             std::vector<Session*>(worker.sessions.begin(), worker.sessions.end()))
-            session->expire_if_due(now);
-        if (worker.stopping && worker.sessions.empty())
-            return;
-        sweep(worker);
-    });
-}
-
+// One io_context run by all `threads` threads: any of them serves any connection, so a connection
+// never waits for one particular thread to be scheduled again (with one loop per thread, a
+// preempted thread held its connections until it ran again; see docs/graphql-server.md).
 struct HttpServer::Impl {
     Shared shared;
-    std::vector<std::unique_ptr<Worker>> workers;
-    std::optional<tcp::acceptor> acceptor;
+    net::io_context io;
+    std::optional<net::executor_work_guard<Executor>> work{io.get_executor()};
+    std::optional<Acceptor> acceptor;  // its strand also serialises accept() and shutdown()
     std::optional<net::signal_set> signals;
-    std::size_t next_worker = 0;
+    net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor> sweep_timer{
+        io.get_executor()};
     std::atomic<bool> stop_requested{false};
 
-    explicit Impl(Shared s) : shared(std::move(s)) {
-        const unsigned count = shared.options.threads == 0 ? 1 : shared.options.threads;
-        for (unsigned i = 0; i < count; ++i)
-            workers.push_back(std::make_unique<Worker>());
-        auto& io = workers.front()->io;
+    Impl(ServerOptions options, const RequestHandler& handler, AccessLog* access_log)
+        : shared{std::move(options), handler, access_log, {}},
+          io(static_cast<int>(std::max(1U, shared.options.threads))) {
         tcp::resolver resolver(io);
         const auto endpoints =
             resolver.resolve(shared.options.host, std::to_string(shared.options.port),
                              tcp::resolver::passive | tcp::resolver::numeric_service);
         const tcp::endpoint endpoint = *endpoints.begin();
-        acceptor.emplace(io);
+        acceptor.emplace(net::make_strand(io));
         acceptor->open(endpoint.protocol());
         acceptor->set_option(net::socket_base::reuse_address(true));
         acceptor->bind(endpoint);
@@ -361,46 +385,54 @@ struct HttpServer::Impl {
     }
 
     void accept() {
-        // Connections are dealt round-robin to the workers' loops.
-        auto& worker = *workers[next_worker];
-        next_worker = (next_worker + 1) % workers.size();
-        acceptor->async_accept(worker.io, [this, &worker](error_code ec, Socket socket) {
+        acceptor->async_accept(io, [this](error_code ec, Socket socket) {
             if (!acceptor->is_open())
                 return;
             if (!ec) {
                 error_code ignored;
                 socket.set_option(tcp::no_delay(true), ignored);
-                // The session must start on its own worker's thread.
-                net::post(worker.io, [this, &worker, s = std::move(socket)]() mutable {
-                    if (worker.stopping)
-                        return;
-                    std::make_shared<Session>(worker, shared, std::move(s))->start();
-                });
+                std::make_shared<Session>(shared, std::move(socket))->start();
             }
             accept();
         });
     }
 
+    // Shuts down the connections that are past their deadline, every sweep_interval, until the
+    // server stops and its last connection is gone.
+    void sweep() {
+        sweep_timer.expires_after(sweep_interval);
+        sweep_timer.async_wait([this](error_code ec) {
+            if (ec)
+                return;
+            const auto now = Clock::now();
+            auto& connections = shared.connections;
+            {
+                const std::lock_guard lock(connections.mutex);
+                for (Session* session : connections.sessions)
+                    session->expire_if_due(now);
+                if (connections.stopping && connections.sessions.empty())
+                    return;
+            }
+            sweep();
+        });
+    }
+
     void shutdown() {
-        // Runs on worker 0's thread (the acceptor's).
+        // Runs on the acceptor's strand.
         error_code ignored;
         acceptor->close(ignored);
         signals->cancel(ignored);
-        for (auto& worker : workers) {
-            net::post(worker->io, [w = worker.get()] {
-                w->stopping = true;
-                for (Session* session :
-                     std::vector<Session*>(w->sessions.begin(), w->sessions.end())) {
-                    session->on_shutdown();
-                }
-                w->work.reset();
-            });
-        }
+        auto& connections = shared.connections;
+        connections.stopping = true;
+        const std::lock_guard lock(connections.mutex);
+        for (Session* session : connections.sessions)
+            session->on_shutdown();
+        work.reset();
     }
 };
 
 HttpServer::HttpServer(ServerOptions options, const RequestHandler& handler, AccessLog* access_log)
-    : impl_(std::make_unique<Impl>(Shared{std::move(options), handler, access_log})) {}
+    : impl_(std::make_unique<Impl>(std::move(options), handler, access_log)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -414,23 +446,21 @@ void HttpServer::run() {
         if (!ec)
             stop();
     });
-    impl_->accept();
-    for (auto& worker : impl_->workers)
-        sweep(*worker);
+    net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] { impl->accept(); });
+    impl_->sweep();
     if (impl_->stop_requested.load())
         stop();
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < impl_->workers.size(); ++i) {
-        threads.emplace_back([worker = impl_->workers[i].get()] { worker->io.run(); });
-    }
-    impl_->workers.front()->io.run();
+    for (unsigned i = 1; i < impl_->shared.options.threads; ++i)
+        threads.emplace_back([impl = impl_.get()] { impl->io.run(); });
+    impl_->io.run();
     for (auto& thread : threads)
         thread.join();
 }
 
 void HttpServer::stop() {
     impl_->stop_requested.store(true);
-    net::post(impl_->workers.front()->io, [impl = impl_.get()] {
+    net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] {
         if (impl->acceptor->is_open())
             impl->shutdown();
     });

@@ -1,4 +1,4 @@
-// The HTTP/1.1 transport: Boost.Beast, one io_context per thread, keep-alive, timeouts,
+// The HTTP/1.1 transport: Boost.Beast, one io_context run by all threads, keep-alive, timeouts,
 // body and header limits, graceful shutdown. Request semantics live in RequestHandler.
 #pragma once
 
@@ -24,7 +24,7 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{30'000};     ///< to send a response
 };
 
-/// @brief Serves HTTP/1.1 on one listening socket with `threads` event loops.
+/// @brief Serves HTTP/1.1 on one listening socket with `threads` threads running one event loop.
 class HttpServer {
 public:
     /// @brief Binds and listens (so port() is known), but serves nothing until run().
