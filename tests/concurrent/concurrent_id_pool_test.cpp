@@ -2,6 +2,7 @@
 // policy, and what each policy promises about order.
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <optional>
 #include <set>
@@ -194,24 +195,44 @@ TEST_CASE("ConcurrentIdPool<Fifo> hands out never-used ids first, then the longe
     CHECK_FALSE(pool.get());
 }
 
-TEST_CASE("ConcurrentIdPool<Fifo> keeps its order over many laps of a non-power-of-two ring",
+TEST_CASE("ConcurrentIdPool<Fifo> keeps its order over many laps of its ring",
           "[concurrent][fifo]") {
-    ConcurrentIdPool<objpool::Fifo> pool(5);  // a ring of 8 cells
-    std::vector<std::uint32_t> queue;
-    for (int i = 0; i < 5; ++i) {
-        queue.push_back(*pool.get());
+    // 5 ids: a ring of 128 cells. 4033 and 5000: rings of 8192 cells, where consecutive
+    // positions and ids are scattered over cache lines; 4033 fills all but 64 of them.
+    const std::size_t capacity = GENERATE(std::size_t{5}, std::size_t{4033}, std::size_t{5000});
+    CAPTURE(capacity);
+    ConcurrentIdPool<objpool::Fifo> pool(capacity);
+    std::deque<std::uint32_t> held;      // ids out, oldest first
+    std::deque<std::uint32_t> expected;  // ids freed, in freeing order
+    for (std::uint32_t id = 1; id <= capacity; ++id) {
+        expected.push_back(id);
     }
-    for (int round = 0; round < 1000; ++round) {
-        // free the oldest two ids, take two: they come back in freeing order
-        pool.free(queue[0]);
-        pool.free(queue[1]);
-        const auto first = pool.get();
-        const auto second = pool.get();
-        REQUIRE(first == std::optional<std::uint32_t>{queue[0]});
-        REQUIRE(second == std::optional<std::uint32_t>{queue[1]});
-        queue.erase(queue.begin(), queue.begin() + 2);
-        queue.push_back(*first);
-        queue.push_back(*second);
+    std::uint64_t state = 12345;
+    const auto next_random = [&state] {
+        state = state * 6364136223846793005U + 1442695040888963407U;
+        return static_cast<std::uint32_t>(state >> 33);
+    };
+    // At least 30 laps of the ring: gets and frees in random runs, the pool often emptied.
+    for (std::size_t step = 0; step < 30 * 8192 / 4; ++step) {
+        for (std::uint32_t n = next_random() % 8; n > 0; --n) {
+            const auto id = pool.get();
+            if (expected.empty()) {
+                REQUIRE_FALSE(id);
+                break;
+            }
+            REQUIRE(id == std::optional<std::uint32_t>{expected.front()});
+            expected.pop_front();
+            held.push_back(*id);
+        }
+        for (std::uint32_t n = next_random() % 8; n > 0 && !held.empty(); --n) {
+            pool.free(held.front());
+            expected.push_back(held.front());
+            held.pop_front();
+        }
+        REQUIRE(pool.available() == expected.size());
+    }
+    for (const std::uint32_t id : expected) {
+        REQUIRE(pool.get() == std::optional<std::uint32_t>{id});
     }
     CHECK_FALSE(pool.get());
 }

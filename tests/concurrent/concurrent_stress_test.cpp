@@ -167,6 +167,17 @@ TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: no id is ever held twice, counts add 
     }
 }
 
+TEMPLATE_TEST_CASE("ConcurrentIdPool<Fifo>: no id is ever held twice on a large ring",
+                   "[concurrent][stress][fifo]", objpool::Fifo) {
+    // 5000 ids: a ring of 8192 cells with positions and ids scattered over cache lines; the
+    // holders keep it near empty, so every lap's cells are read and rewritten under contention.
+    constexpr std::size_t capacity = 5000;
+    for (const unsigned threads : thread_counts) {
+        CAPTURE(threads);
+        id_stress<TestType>(threads, capacity, capacity / threads);
+    }
+}
+
 TEMPLATE_TEST_CASE("ConcurrentIdPool<Bitmap>: summary hints are exact again once quiescent",
                    "[concurrent][stress][bitmap]", objpool::Bitmap) {
     // Capacities with two and three levels of hints, and holders that together want more ids

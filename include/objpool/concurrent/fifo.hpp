@@ -17,44 +17,54 @@ namespace objpool::concurrent {
 /// @brief Concurrent FIFO free list: `acquire` hands out the slot released longest ago;
 /// never-used slots count as released before all others, in ascending order.
 ///
-/// Algorithm: a ring of `S` cells (S the smallest power of two >= capacity), each one 64-bit
-/// atomic word holding a slot index (low 32 bits) and a sequence state (high 32 bits):
-/// `2 * lap` while the cell is empty and awaits the write of lap `lap`, `2 * lap + 1` once that
-/// write is published. Position p (a 64-bit counter) maps to cell `p % S` and lap `p / S`.
-/// Two position counters: `enqueue_` (the next position a release writes) and `dequeue_` (the
-/// next position an acquire takes); `enqueue_ - dequeue_` is the number of free slots.
+/// Algorithm: a ring of `S` cells (S the smallest power of two >= capacity + min(capacity, 64)),
+/// each one 64-bit atomic word holding a slot index (low 32 bits) and the lap it was written in
+/// (high 32 bits, modulo 2^32). Position p (a 64-bit counter) maps to lap `p / S` and to cell
+/// `p % S` with its low six bits rotated to the top (from 4096 cells up), so that consecutive
+/// positions, usually claimed by different threads, do not share a cache line. Two position
+/// counters on one cache line: `enqueue_` (the next position a release writes) and `dequeue_`
+/// (the next position an acquire takes); `enqueue_ - dequeue_` is the number of free slots,
+/// never more than capacity.
 ///
-/// - acquire: reads p = dequeue_ and cell p. If the cell holds lap p/S's slot, a CAS of
-///   dequeue_ from p to p+1 takes it (a failed CAS means another acquire took it: retry with
-///   the new p); the winner marks the cell empty for lap p/S + 1 (release) and the slot's byte
-///   "allocated" (a plain atomic store: the slot is nobody else's at that point). If the cell
-///   is not published yet: when dequeue_ moved, retry; when `enqueue_ == p`, no slot is free
-///   (returns capacity()); otherwise a release has claimed p and is writing it: wait for it.
-/// - release: flips the slot's "allocated" byte to "free" with a CAS (the exact
-///   double-release check: of two releases at once exactly one succeeds), claims
-///   p = enqueue_++ (fetch_add: wait-free), waits until cell p is empty for lap p/S, and
-///   writes the slot with state "published" (release).
+/// - acquire: reads p = dequeue_; if `enqueue_ == p`, no slot is free (returns capacity()).
+///   Otherwise reads cell p: if it holds lap p/S, a CAS of dequeue_ from p to p+1 takes its
+///   slot (a failed CAS means another acquire took p: retry with the new p), and the slot's
+///   byte is set "allocated" (a plain atomic store: the slot is nobody else's at that point).
+///   If the cell holds an older lap, a release has claimed p and is writing it: wait for it
+///   (or retry when dequeue_ moved meanwhile).
+/// - release: flips the slot's "allocated" byte to "free" with a CAS (the exact double-release
+///   check: of two releases at once exactly one succeeds), claims p = enqueue_++ (fetch_add)
+///   and writes the slot with lap p/S into cell p (release). Wait-free: nothing to wait for.
 ///
-/// The waits are each for one specific peer a few instructions from done, normally zero
-/// iterations: an acquire waits for the release that claimed its position; a release waits
-/// for the acquire that took its cell's previous lap (at most capacity <= S slots are ever in
-/// the ring, so that acquire has already won its CAS). If that peer is preempted, the wait
-/// lasts until it runs again: the ring is not lock-free in the strict sense (no array-based
-/// ring with sequence numbers is); Backoff yields the processor to the peer.
+/// Why release may overwrite cell p without checking that it was read: when release claims p,
+/// fewer than capacity slots are free, so `dequeue_ > p - capacity >= p - S`; the acquire that
+/// took position p - S, the cell's previous lap, read the cell before its CAS. Its CAS and the
+/// counters' read-modify-writes (acq_rel) form a chain that makes that read happen before this
+/// store, so the read saw the previous lap's slot and not this one. An acquire that reads the
+/// cell late (a stale p) sees a newer lap and retries, or fails its CAS. Only an acquire can
+/// wait: for the release that claimed its position, a few instructions from done. If that
+/// release is preempted, the wait lasts until it runs again (Backoff yields the processor): the
+/// ring is not lock-free in the strict sense (no array-based ring with sequence numbers is).
 ///
 /// Linearization: a successful acquire at its dequeue_ CAS (that CAS also decides the FIFO
 /// order); a failed one at its load of enqueue_ equal to p (dequeue_ was p just before, and
 /// never exceeds enqueue_). A release at its byte CAS (a second release fails from then on);
-/// the slot becomes available to acquires when its cell is published, a few instructions later.
+/// the slot becomes available to acquires when its cell is written, a few instructions later.
 /// Memory order: the cell store (release) and the cell load (acquire) of the next acquire carry
 /// the previous owner's writes to the next.
+///
+/// Why this layout: the counters share a line because a thread's free and get come in pairs;
+/// the ring keeps at least min(capacity, 64) cells more than there are slots, so that a
+/// release writes cells that acquires finished reading long ago; and scattering positions and
+/// slots keeps the two threads of a get/free pair from writing one cache line at once (the
+/// 2-thread figures in docs/concurrency.md).
 ///
 /// At creation the ring is full (slots 0 .. capacity-1 at positions 0 .. capacity-1, enqueue_
 /// = capacity). Cells are stored XOR-ed with that initial content, so the all-zero array already
 /// reads that way and construction does no per-slot work.
 ///
-/// Memory: 8 bytes a ring cell (8 to 16 bytes a slot) + 1 byte a slot, plus two counters on
-/// separate cache lines.
+/// Memory: 8 bytes a ring cell and 1 byte a ring cell for the "allocated" bytes (9 to 18 bytes a
+/// slot from 64 slots up; at most 36 below), plus the two counters' cache line.
 class FifoFreeList {
 public:
     /// @brief All `capacity` slots free, to be handed out in ascending order. O(1): the arrays
@@ -63,7 +73,7 @@ public:
     /// @throws std::bad_alloc.
     explicit FifoFreeList(std::size_t capacity)
         : cells_(ring_size(capacity)),
-          allocated_(capacity),
+          allocated_(ring_size(capacity)),
           capacity_(capacity),
           lap_shift_(log2(ring_size(capacity))),
           enqueue_(capacity) {}
@@ -81,35 +91,29 @@ public:
         std::uint64_t position = dequeue_.load(std::memory_order_seq_cst);
         detail::Backoff backoff;
         for (;;) {
-            const std::size_t cell = cell_of(position);
-            // acquire: pairs with the release that published the slot in this cell.
-            const std::uint64_t content = load(cell);
-            if (state_of(content) == state(position, 1)) {
-                // The cell cannot change before the winner of this CAS empties it, so
-                // `content` read above is still the winner's slot.
+            if (enqueue_.load(std::memory_order_seq_cst) == position) {
+                return capacity_;
+            }
+            // acquire: pairs with the release that wrote the slot into this cell.
+            const std::uint64_t content = load(cell_of(position));
+            if (lap_of(content) == lap(position)) {
+                // acq_rel: the chain of these CASes carries each taker's read of its cell to
+                // the release that later overwrites that cell (see the class comment).
                 if (dequeue_.compare_exchange_weak(position, position + 1,
-                                                   std::memory_order_relaxed,
+                                                   std::memory_order_acq_rel,
                                                    std::memory_order_relaxed)) {
                     const auto slot = static_cast<std::size_t>(content & 0xFFFF'FFFFU);
-                    // release: the next lap's writer sees the cell empty only after this read.
-                    store(cell, std::uint64_t{state(position + ring_size(), 0)} << 32);
                     // release: the releaser's CAS that reads this mark sees this acquire's
                     // steps before it.
-                    allocated_[slot].store(1, std::memory_order_release);
+                    allocated_[scatter(slot)].store(1, std::memory_order_release);
                     return slot;
                 }
-                // Another acquire took `position` (the CAS loaded the next one); back off a
-                // little rather than bounce dequeue_'s cache line between the cores at once.
-                backoff.pause();
-                continue;
+                continue;  // another acquire took `position`; the CAS loaded the next one
             }
             const std::uint64_t current = dequeue_.load(std::memory_order_seq_cst);
             if (current != position) {
-                position = current;  // taken meanwhile: our view of the cell was stale
+                position = current;  // taken meanwhile: the cell may hold a later lap now
                 continue;
-            }
-            if (enqueue_.load(std::memory_order_seq_cst) == position) {
-                return capacity_;
             }
             backoff.pause();  // a release claimed `position` and is writing it
         }
@@ -118,22 +122,17 @@ public:
     /// @brief Queues `slot` if it is allocated; false (and nothing changes) otherwise.
     /// @pre `slot < capacity()`.
     /// @par Complexity
-    /// O(1); may wait for a peer in the middle of an operation on the same cell.
+    /// O(1), wait-free.
     bool release(std::size_t slot) noexcept {
         std::uint8_t expected = 1;
-        if (!allocated_[slot].compare_exchange_strong(expected, 0, std::memory_order_acquire,
-                                                      std::memory_order_relaxed)) {
+        if (!allocated_[scatter(slot)].compare_exchange_strong(
+                expected, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
             return false;
         }
         // seq_cst (the same locked instruction as relaxed on x86): see publishes_seq_cst.
         const std::uint64_t position = enqueue_.fetch_add(1, std::memory_order_seq_cst);
-        const std::size_t cell = cell_of(position);
-        const std::uint32_t empty = state(position, 0);
-        detail::Backoff backoff;
-        while (state_of(load(cell)) != empty) {
-            backoff.pause();
-        }
-        store(cell, std::uint64_t{state(position, 1)} << 32 | slot);
+        // release: an acquire that reads this lap's slot sees this release's steps before it.
+        store(cell_of(position), std::uint64_t{lap(position)} << 32 | slot);
         return true;
     }
 
@@ -147,7 +146,7 @@ public:
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
-        return allocated_[slot].load(std::memory_order_acquire) != 0;
+        return allocated_[scatter(slot)].load(std::memory_order_acquire) != 0;
     }
     /// @brief The number of slots.
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
@@ -166,8 +165,9 @@ public:
 
 private:
     static std::size_t ring_size(std::size_t capacity) noexcept {
+        constexpr std::size_t gap = 64;
         std::size_t size = 1;
-        while (size < capacity) {
+        while (size < capacity + (capacity < gap ? capacity : gap)) {
             size *= 2;
         }
         return size;  // one cell even for capacity 0, so that acquire can read "empty" there
@@ -184,22 +184,42 @@ private:
     [[nodiscard]] std::uint64_t ring_size() const noexcept {
         return std::uint64_t{1} << lap_shift_;
     }
+    // An index below the ring size with its low 6 bits moved to the top, so that consecutive
+    // positions (and slots), usually in different threads' hands, are on different cache lines:
+    // eight cells or 64 bytes of a line belong to positions or slots 64 apart. Small rings fit
+    // in a few lines anyway and keep the plain order.
+    [[nodiscard]] std::size_t scatter(std::size_t index) const noexcept {
+        if (lap_shift_ < scatter_min_shift) {
+            return index;
+        }
+        return ((index & 63U) << (lap_shift_ - 6)) | (index >> 6);
+    }
+    // The inverse of scatter.
+    [[nodiscard]] std::size_t gather(std::size_t index) const noexcept {
+        if (lap_shift_ < scatter_min_shift) {
+            return index;
+        }
+        return ((index << 6) & ((std::size_t{1} << lap_shift_) - 1)) | (index >> (lap_shift_ - 6));
+    }
+    static constexpr unsigned scatter_min_shift = 12;
     [[nodiscard]] std::size_t cell_of(std::uint64_t position) const noexcept {
-        return static_cast<std::size_t>(position & ((std::uint64_t{1} << lap_shift_) - 1));
+        return scatter(static_cast<std::size_t>(position & ((std::uint64_t{1} << lap_shift_) - 1)));
     }
-    // The state word of position's cell: 2 * lap + published, modulo 2^32. Only differences
-    // of one or two laps are ever compared, so the wrap-around is harmless.
-    [[nodiscard]] std::uint32_t state(std::uint64_t position, unsigned published) const noexcept {
-        return static_cast<std::uint32_t>((position >> lap_shift_) * 2 + published);
+    // The lap a position's cell content is written in, modulo 2^32. Only the current lap and
+    // the one before it are ever compared, so the wrap-around is harmless.
+    [[nodiscard]] std::uint32_t lap(std::uint64_t position) const noexcept {
+        return static_cast<std::uint32_t>(position >> lap_shift_);
     }
-    static std::uint32_t state_of(std::uint64_t content) noexcept {
+    static std::uint32_t lap_of(std::uint64_t content) noexcept {
         return static_cast<std::uint32_t>(content >> 32);
     }
 
     // A cell's content as stored: XOR-ed with its content at creation, so that zero bytes mean
-    // "slot `cell`, published for lap 0" for cells below the capacity and "empty, lap 0" above.
+    // "slot p, lap 0" for the cells of positions p below the capacity, and "lap 2^32 - 1" (not
+    // written in lap 0 yet) for the others.
     [[nodiscard]] std::uint64_t initial(std::size_t cell) const noexcept {
-        return cell < capacity_ ? (std::uint64_t{1} << 32 | cell) : 0;
+        const std::size_t position = gather(cell);
+        return position < capacity_ ? position : std::uint64_t{0xFFFF'FFFFU} << 32;
     }
     [[nodiscard]] std::uint64_t load(std::size_t cell) const noexcept {
         return cells_[cell].load(std::memory_order_acquire) ^ initial(cell);
@@ -212,8 +232,10 @@ private:
     detail::AtomicArray<std::uint8_t> allocated_;  // 1 while the slot is allocated
     std::size_t capacity_;
     unsigned lap_shift_;  // log2 of the ring size
+    // On one cache line: a get right after a free (or a free after a get) finds it in its
+    // core's cache, where two lines would both move between cores.
     alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> enqueue_;
-    alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> dequeue_{0};
+    std::atomic<std::uint64_t> dequeue_{0};
 };
 
 }  // namespace objpool::concurrent
