@@ -30,7 +30,7 @@ namespace objpool {
 /// the id out next, so what the previous holder wrote is visible to the next one.
 ///
 /// The policy tag selects the algorithm (objpool/concurrent/policy.hpp): objpool::Lifo a
-/// lock-free Treiber stack, objpool::Fifo a sequence-numbered ring, objpool::Bitmap lock-free
+/// lock-free Treiber stack, objpool::Fifo a lap-stamped ring, objpool::Bitmap lock-free
 /// atomic bitmaps (lowest free id when quiescent), objpool::Locked<P> a mutex around P.
 /// Single-threaded, before anything is freed, every built-in policy hands out `first,
 /// first+1, ...`. docs/concurrency.md has the algorithms, linearization points and progress

@@ -1,6 +1,6 @@
 /// @file
 /// @brief objpool::concurrent::FifoFreeList: the free list behind ConcurrentIdPool<objpool::Fifo>
-/// (a bounded multi-producer multi-consumer ring with sequence-numbered cells).
+/// (a bounded multi-producer multi-consumer ring with lap-stamped cells).
 #pragma once
 
 #include <atomic>
