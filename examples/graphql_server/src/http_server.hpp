@@ -16,12 +16,13 @@ class AccessLog;
 /// @brief Transport settings.
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    unsigned short port = 8080;                          ///< 0 picks a free port
-    unsigned threads = 1;                                ///< io_context threads
-    std::size_t max_body_bytes = 1024 * 1024;            ///< larger bodies: 413, connection closed
-    std::size_t max_header_bytes = 64 * 1024;            ///< larger request heads: 431
-    std::chrono::milliseconds read_timeout{30'000};      ///< to receive a request (incl. keep-alive idle)
-    std::chrono::milliseconds write_timeout{30'000};     ///< to send a response
+    unsigned short port = 8080;                ///< 0 picks a free port
+    unsigned threads = 1;                      ///< io_context threads
+    std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies: 413, connection closed
+    std::size_t max_header_bytes = 64 * 1024;  ///< larger request heads: 431
+    std::chrono::milliseconds read_timeout{
+        30'000};  ///< to receive a request (incl. keep-alive idle)
+    std::chrono::milliseconds write_timeout{30'000};  ///< to send a response
 };
 
 /// @brief Serves HTTP/1.1 on one listening socket with `threads` threads running one event loop.
