@@ -95,7 +95,7 @@ public:
                 return capacity_;
             }
             // acquire: pairs with the release that wrote the slot into this cell.
-            const std::uint64_t content = load(cell_of(position));
+            const std::uint64_t content = load(position);
             if (lap_of(content) == lap(position)) {
                 // acq_rel: the chain of these CASes carries each taker's read of its cell to
                 // the release that later overwrites that cell (see the class comment).
@@ -132,7 +132,7 @@ public:
         // seq_cst (the same locked instruction as relaxed on x86): see publishes_seq_cst.
         const std::uint64_t position = enqueue_.fetch_add(1, std::memory_order_seq_cst);
         // release: an acquire that reads this lap's slot sees this release's steps before it.
-        store(cell_of(position), std::uint64_t{lap(position)} << 32 | slot);
+        store(position, std::uint64_t{lap(position)} << 32 | slot);
         return true;
     }
 
@@ -181,9 +181,6 @@ private:
         return shift;
     }
 
-    [[nodiscard]] std::uint64_t ring_size() const noexcept {
-        return std::uint64_t{1} << lap_shift_;
-    }
     // An index below the ring size with its low 6 bits moved to the top, so that consecutive
     // positions (and slots), usually in different threads' hands, are on different cache lines:
     // eight cells or 64 bytes of a line belong to positions or slots 64 apart. Small rings fit
@@ -194,16 +191,10 @@ private:
         }
         return ((index & 63U) << (lap_shift_ - 6)) | (index >> 6);
     }
-    // The inverse of scatter.
-    [[nodiscard]] std::size_t gather(std::size_t index) const noexcept {
-        if (lap_shift_ < scatter_min_shift) {
-            return index;
-        }
-        return ((index << 6) & ((std::size_t{1} << lap_shift_) - 1)) | (index >> (lap_shift_ - 6));
-    }
     static constexpr unsigned scatter_min_shift = 12;
-    [[nodiscard]] std::size_t cell_of(std::uint64_t position) const noexcept {
-        return scatter(static_cast<std::size_t>(position & ((std::uint64_t{1} << lap_shift_) - 1)));
+    // The position's offset in its lap: its cell before scattering.
+    [[nodiscard]] std::size_t offset(std::uint64_t position) const noexcept {
+        return static_cast<std::size_t>(position & ((std::uint64_t{1} << lap_shift_) - 1));
     }
     // The lap a position's cell content is written in, modulo 2^32. Only the current lap and
     // the one before it are ever compared, so the wrap-around is harmless.
@@ -214,18 +205,19 @@ private:
         return static_cast<std::uint32_t>(content >> 32);
     }
 
-    // A cell's content as stored: XOR-ed with its content at creation, so that zero bytes mean
-    // "slot p, lap 0" for the cells of positions p below the capacity, and "lap 2^32 - 1" (not
-    // written in lap 0 yet) for the others.
-    [[nodiscard]] std::uint64_t initial(std::size_t cell) const noexcept {
-        const std::size_t position = gather(cell);
-        return position < capacity_ ? position : std::uint64_t{0xFFFF'FFFFU} << 32;
+    // The content of a position's cell as stored: XOR-ed with the cell's content at creation,
+    // so that zero bytes mean "slot k, lap 0" for the cells of lap-0 positions k below the
+    // capacity, and "lap 2^32 - 1" (not written in lap 0 yet) for the others.
+    [[nodiscard]] std::uint64_t initial(std::size_t offset) const noexcept {
+        return offset < capacity_ ? offset : std::uint64_t{0xFFFF'FFFFU} << 32;
     }
-    [[nodiscard]] std::uint64_t load(std::size_t cell) const noexcept {
-        return cells_[cell].load(std::memory_order_acquire) ^ initial(cell);
+    [[nodiscard]] std::uint64_t load(std::uint64_t position) const noexcept {
+        const std::size_t at = offset(position);
+        return cells_[scatter(at)].load(std::memory_order_acquire) ^ initial(at);
     }
-    void store(std::size_t cell, std::uint64_t content) noexcept {
-        cells_[cell].store(content ^ initial(cell), std::memory_order_release);
+    void store(std::uint64_t position, std::uint64_t content) noexcept {
+        const std::size_t at = offset(position);
+        cells_[scatter(at)].store(content ^ initial(at), std::memory_order_release);
     }
 
     detail::AtomicArray<std::uint64_t> cells_;
