@@ -175,7 +175,7 @@ private:
         while (size < capacity + (capacity < gap ? capacity : gap)) {
             size *= 2;
         }
-        return size;  // one cell even for capacity 0, so that acquire can read "empty" there
+        return size;  // at least one cell, so that lap_shift_ and the arrays exist at capacity 0
     }
     static unsigned log2(std::size_t power_of_two) noexcept {
         unsigned shift = 0;
