@@ -315,7 +315,7 @@ private:
 
     const Schema& schema_;
     const json& variables_;
-    OrderedJson errors_ = OrderedJson::array();
+    OrderedJson errors_;  // null until the first error: push_back makes it an array
     std::vector<PathEntry> path_;
 };
 
@@ -331,7 +331,9 @@ OrderedJson request_error(const std::string& message, Location location) {
 // CoerceVariableValues(): returns false (with errors) when a variable is missing or invalid.
 bool coerce_variables(const Schema& schema, const OperationDefinition& operation, const json& input,
                       json& out, OrderedJson& errors) {
-    out = json::object();
+    // `out` stays null for an operation without variables (lookups in null find nothing);
+    // out[name] makes it an object.
+    out = nullptr;
     if (!input.is_null() && !input.is_object()) {
         OrderedJson error = OrderedJson::object();
         append_member(error, "message", "Variables must be provided as a JSON object.");
@@ -376,7 +378,7 @@ bool coerce_variables(const Schema& schema, const OperationDefinition& operation
 OrderedJson execute_operation(const Schema& schema, const OperationDefinition& operation,
                               const json& variables) {
     json coerced;
-    OrderedJson errors = OrderedJson::array();
+    OrderedJson errors;  // as Executor::errors_
     if (!coerce_variables(schema, operation, variables, coerced, errors)) {
         OrderedJson response = OrderedJson::object();
         append_member(response, "errors", std::move(errors));

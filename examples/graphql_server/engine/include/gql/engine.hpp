@@ -63,8 +63,9 @@ struct Plan {
     /// The selected operation's type (meaningful only when `document` is set).
     OperationType operation_type = OperationType::Query;
     /// Request errors (syntax, validation, unknown operationName...) in the response
-    /// format: an array of {message, locations?, extensions?}. Empty when `document` is set.
-    nlohmann::json errors = nlohmann::json::array();
+    /// format: an array of {message, locations?, extensions?}. Null when `document` is set
+    /// (a null value, unlike an empty array, costs no allocation per request).
+    nlohmann::json errors;
 };
 
 /// @brief Parses a schema, binds resolvers, prepares and executes requests.
