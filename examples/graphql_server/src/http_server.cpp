@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 
 #include "access_log.hpp"
+#include "request_parser.hpp"
 
 namespace objpool_graphql {
 
@@ -50,10 +51,6 @@ constexpr auto linger_time = std::chrono::seconds(2);
 // which cost a timer start, a cancel and a handler run per read and per write); a deadline is
 // therefore met within this much.
 constexpr auto sweep_interval = std::chrono::milliseconds(100);
-
-std::string_view to_std(beast::string_view s) noexcept {
-    return {s.data(), s.size()};
-}
 
 // The Date header, formatted once per second per thread.
 const std::string& http_date() {
@@ -139,7 +136,7 @@ public:
 
 private:
     void read_request() {
-        parser_.emplace();
+        parser_.emplace(request_storage_);
         parser_->body_limit(shared_.options.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
         // Sequentially consistent, as are the store of Connections::stopping and the load of idle_
@@ -158,8 +155,8 @@ private:
             return on_read_error(ec);
         if (parser_->is_done())
             return process();
-        const auto expect = parser_->get()[http::field::expect];
-        if (beast::iequals(expect, "100-continue")) {
+        const auto expect = request_storage_.request().header("Expect");
+        if (expect && beast::iequals(*expect, "100-continue")) {
             static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
             net::async_write(socket_, net::buffer(continue_line.data(), continue_line.size()),
                              [self = shared_from_this()](error_code ec2, std::size_t) {
@@ -213,19 +210,10 @@ private:
 
     void process() {
         const auto start = std::chrono::steady_clock::now();
-        auto& message = parser_->get();
-        // request_ lives as long as the session, so its header list is allocated once.
-        HttpRequest& request = request_;
-        request.method = to_std(message.method_string());
-        request.target = to_std(message.target());
-        request.body = message.body();
-        request.headers.clear();
-        for (const auto& field : message)
-            request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
-
+        const HttpRequest& request = request_storage_.request();
         HttpResponse result = shared_.handler.handle(request);
         const auto bytes = result.body.size();
-        send(std::move(result), message.version(), message.keep_alive() && !stopping());
+        send(std::move(result), request_storage_.version(), parser_->keep_alive() && !stopping());
         if (shared_.access_log != nullptr) {
             const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start);
@@ -237,10 +225,11 @@ private:
     // Sends a response the transport produced itself, then closes the connection.
     void reject(int status, const std::string& message) {
         auto result = shared_.handler.transport_error(status, message);
-        if (shared_.access_log != nullptr && parser_) {
-            const auto& head = parser_->get();
-            shared_.access_log->record(remote_, to_std(head.method_string()), to_std(head.target()),
-                                       status, result.body.size(), 0);
+        if (shared_.access_log != nullptr) {
+            // Empty method and target when the head was not complete.
+            const HttpRequest& request = request_storage_.request();
+            shared_.access_log->record(remote_, request.method, request.target, status,
+                                       result.body.size(), 0);
         }
         send(std::move(result), 11, false);
     }
@@ -346,8 +335,8 @@ private:
     std::atomic<bool> idle_{false};
     HeadReader head_reader_{*this};
     beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
-    HttpRequest request_;  // views into *parser_, valid while a request is handled
+    RequestStorage request_storage_;  // what parser_ reads the request into
+    std::optional<RequestParser> parser_;
     std::string head_;
     std::string body_;
     int status_ = 0;
