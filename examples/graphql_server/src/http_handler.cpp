@@ -7,6 +7,7 @@
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
+#include "json_text.hpp"
 #include "metrics.hpp"
 #include "playground.hpp"
 #include "pool_registry.hpp"
@@ -78,12 +79,6 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
     return out;
 }
 
-template <class Json>
-std::string dump(const Json& value) {
-    // Replace rather than throw on invalid UTF-8 (possible in echoed GET parameters).
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string_view content_type_of(MediaType media) noexcept {
     return media == MediaType::GraphqlResponseJson
                ? "application/graphql-response+json; charset=utf-8"
@@ -102,7 +97,7 @@ HttpResponse text_response(int status, std::string body,
 // A request error in the GraphQL response format: {"errors":[{"message":...}]}.
 HttpResponse error_response(int status, MediaType media, std::string_view message) {
     nlohmann::json body = {{"errors", nlohmann::json::array({{{"message", message}}})}};
-    return text_response(status, dump(body), content_type_of(media));
+    return text_response(status, json_text(body), content_type_of(media));
 }
 
 HttpResponse method_not_allowed(std::string_view allow, MediaType media, std::string_view message) {
@@ -125,6 +120,8 @@ bool params_from_simple_body(std::string_view body, GraphqlParams& params) {
     if (!read_simple_request(body, simple))
         return false;
     if (!simple.variables_json.empty()) {
+        if (json_nests_deeper_than(simple.variables_json, max_json_depth))
+            return false;  // the full parser's path reports it
         auto variables =
             nlohmann::json::parse(simple.variables_json, nullptr, /*allow_exceptions=*/false);
         if (variables.is_discarded() || !variables.is_object())
@@ -138,11 +135,11 @@ bool params_from_simple_body(std::string_view body, GraphqlParams& params) {
 
 // Fills `params` from a POST body; returns an error message when the body is not a valid request.
 std::optional<std::string> params_from_body(std::string_view body, GraphqlParams& params) {
+    if (params_from_simple_body(body, params))
+        return std::nullopt;
     if (json_nests_deeper_than(body, max_json_depth)) {
         return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
     }
-    if (params_from_simple_body(body, params))
-        return std::nullopt;
     auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
     if (json.is_discarded())
         return "the request body is not valid JSON";
@@ -396,7 +393,7 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request,
     const int request_error_status = *media == MediaType::GraphqlResponseJson ? 400 : 200;
     if (!plan.document) {
         return reject(text_response(request_error_status,
-                                    dump(nlohmann::json{{"errors", plan.errors}}),
+                                    json_text(nlohmann::json{{"errors", plan.errors}}),
                                     content_type_of(*media)));
     }
     if (plan.operation_type != gql::OperationType::Query && is_get) {
@@ -410,10 +407,10 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request,
     const auto result = engine_.execute_ordered(plan, params.variables);
     const bool executed = result.contains("data");
     const bool had_errors = result.contains("errors");
-    return finish(
-        executed ? type : RequestType::Invalid,
-        text_response(executed ? 200 : request_error_status, dump(result), content_type_of(*media)),
-        had_errors);
+    return finish(executed ? type : RequestType::Invalid,
+                  text_response(executed ? 200 : request_error_status, json_text(result),
+                                content_type_of(*media)),
+                  had_errors);
 }
 
 }  // namespace objpool_graphql

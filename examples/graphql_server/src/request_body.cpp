@@ -50,29 +50,30 @@ public:
     bool string(std::string& out) {
         if (!consume('"'))
             return false;
-        std::size_t plain = at_;  // the first byte not yet copied
         out.clear();
-        while (at_ < text_.size()) {
-            const auto c = static_cast<unsigned char>(text_[at_]);
-            if (c == '"') {
-                out.append(text_.substr(plain, at_ - plain));
-                ++at_;
-                return true;
-            }
-            if (c < 0x20 || c >= 0x7F)
-                return false;  // control characters and non-ASCII: the full parser decides
-            if (c == '\\') {
-                if (at_ + 1 >= text_.size())
-                    return false;
-                const char escaped = unescape(text_[at_ + 1]);
-                if (escaped == '\0')
-                    return false;  // \u and invalid escapes
-                out.append(text_.substr(plain, at_ - plain)).push_back(escaped);
-                at_ += 2;
-                plain = at_;
+        // A local cursor: the member would be stored back on every byte, as `out` may alias it.
+        std::size_t at = at_;
+        std::size_t plain = at;  // the first byte not yet copied
+        const std::size_t size = text_.size();
+        while (at < size) {
+            const auto c = static_cast<unsigned char>(text_[at]);
+            if (c != '"' && c != '\\' && c >= 0x20 && c < 0x7F) {
+                ++at;
                 continue;
             }
-            ++at_;
+            if (c == '"') {
+                out.append(text_.data() + plain, at - plain);
+                at_ = at + 1;
+                return true;
+            }
+            if (c != '\\' || at + 1 >= size)
+                return false;  // control characters and non-ASCII: the full parser decides
+            const char escaped = unescape(text_[at + 1]);
+            if (escaped == '\0')
+                return false;  // \u and invalid escapes
+            out.append(text_.data() + plain, at - plain).push_back(escaped);
+            at += 2;
+            plain = at;
         }
         return false;
     }
