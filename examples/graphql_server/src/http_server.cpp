@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 
 #include "access_log.hpp"
+#include "json_text.hpp"
 #include "request_parser.hpp"
 
 namespace objpool_graphql {
@@ -52,8 +53,8 @@ constexpr auto linger_time = std::chrono::seconds(2);
 // therefore met within this much.
 constexpr auto sweep_interval = std::chrono::milliseconds(100);
 
-// The Date header, formatted once per second per thread.
-const std::string& http_date() {
+// The Server and Date header lines, formatted once per second per thread.
+const std::string& server_and_date_lines() {
     thread_local std::time_t cached_second = 0;
     thread_local std::string cached;
     const std::time_t now = std::time(nullptr);
@@ -62,7 +63,7 @@ const std::string& http_date() {
         gmtime_r(&now, &utc);
         char buffer[64];
         std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-        cached = buffer;
+        cached.assign("Server: objpool-graphql\r\nDate: ").append(buffer).append("\r\n");
         cached_second = now;
     }
     return cached;
@@ -244,14 +245,14 @@ private:
             http::obsolete_reason(http::int_to_status(static_cast<unsigned>(result.status)));
         head_.clear();
         head_.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-        head_.append(std::to_string(result.status))
-            .append(" ")
-            .append(reason.data(), reason.size())
-            .append("\r\n");
-        head_.append("Server: objpool-graphql\r\nDate: ").append(http_date()).append("\r\n");
+        append_decimal(head_, static_cast<unsigned>(result.status));
+        head_.append(" ").append(reason.data(), reason.size()).append("\r\n");
+        head_.append(server_and_date_lines());
         for (const auto& [name, value] : result.headers)
             head_.append(name).append(": ").append(value).append("\r\n");
-        head_.append("Content-Length: ").append(std::to_string(result.body.size())).append("\r\n");
+        head_.append("Content-Length: ");
+        append_decimal(head_, result.body.size());
+        head_.append("\r\n");
         if (!keep_alive) {
             head_.append("Connection: close\r\n");
         } else if (version == 10) {

@@ -1,6 +1,5 @@
 #include "json_text.hpp"
 
-#include <charconv>
 #include <string_view>
 
 #include "request_checks.hpp"
@@ -74,13 +73,6 @@ void append_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
-template <class Integer>
-void append_integer(std::string& out, Integer value) {
-    char digits[24];
-    const auto result = std::to_chars(digits, digits + sizeof digits, value);
-    out.append(digits, result.ptr);
-}
-
 }  // namespace
 
 template <class Json>
@@ -93,10 +85,10 @@ void append_json(std::string& out, const Json& value) {
             out += value.template get<bool>() ? "true" : "false";
             return;
         case nlohmann::json::value_t::number_integer:
-            append_integer(out, value.template get<typename Json::number_integer_t>());
+            append_decimal(out, value.template get<typename Json::number_integer_t>());
             return;
         case nlohmann::json::value_t::number_unsigned:
-            append_integer(out, value.template get<typename Json::number_unsigned_t>());
+            append_decimal(out, value.template get<typename Json::number_unsigned_t>());
             return;
         case nlohmann::json::value_t::string:
             append_string<Json>(out, value.template get_ref<const typename Json::string_t&>());

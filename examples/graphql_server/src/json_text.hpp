@@ -4,7 +4,9 @@
 // locale on every call, which was a tenth of a request's instructions).
 #pragma once
 
+#include <charconv>
 #include <string>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +26,16 @@ template <class Json>
     out.reserve(256);  // most responses fit: no reallocation while writing
     append_json(out, value);
     return out;
+}
+
+/// @brief Appends the decimal digits of `value` (with a '-' if negative) to `out`, as
+/// std::to_string would but without a temporary string. O(digits), no allocation beyond `out`'s.
+template <class Integer>
+void append_decimal(std::string& out, Integer value) {
+    static_assert(std::is_integral_v<Integer> && sizeof(Integer) <= 8);
+    char digits[24];  // 20 digits and a sign at most
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr);
 }
 
 extern template void append_json(std::string&, const nlohmann::json&);

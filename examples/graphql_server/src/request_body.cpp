@@ -71,6 +71,8 @@ public:
             const char escaped = unescape(text_[at + 1]);
             if (escaped == '\0')
                 return false;  // \u and invalid escapes
+            if (out.empty())   // the first escape: room for the rest at once, not by doublings
+                out.reserve(size - plain);
             out.append(text_.data() + plain, at - plain).push_back(escaped);
             at += 2;
             plain = at;
