@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
 import { request as sendRequest, startServer } from './server_process.mjs';
@@ -259,7 +260,59 @@ describe('HTTP', () => {
     assert.equal(response.status, 200);
     assert.equal(response.text, 'ok');
   });
+
+  test('a chunked body, and a second request pipelined behind it, are both answered', async () => {
+    const body = '{"query":"{ pool { capacity } }"}';
+    const head = 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+    const chunked = head + 'Transfer-Encoding: chunked\r\n\r\n' +
+      `5\r\n${body.slice(0, 5)}\r\n${(body.length - 5).toString(16)}\r\n${body.slice(5)}\r\n0\r\n\r\n`;
+    const plain = head + `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const text = await rawExchange([chunked + plain]);
+    const answers = text.split('HTTP/1.1 ').slice(1);
+    assert.equal(answers.length, 2, text);
+    for (const answer of answers) {
+      assert.match(answer, /^200 /, text);
+      assert.ok(answer.endsWith('{"data":{"pool":{"capacity":5}}}'), text);
+    }
+  });
+
+  test('Expect: 100-continue gets a 100 before the client sends the body', async () => {
+    const body = '{"query":"{ pool { capacity } }"}';
+    const text = await rawExchange([
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n' +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      body], { waitFor: 'HTTP/1.1 100 Continue\r\n\r\n' });
+    assert.ok(text.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n'), text);
+    assert.ok(text.endsWith('{"data":{"pool":{"capacity":5}}}'), text);
+  });
 });
+
+// Writes `parts` on a fresh connection (with `waitFor`, the parts after the first only once the
+// server has sent that text) and resolves with everything the server sent until it closed.
+function rawExchange(parts, { waitFor } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    let rest = parts.slice(1);
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error('no answer in 10 s')); }, 10000);
+    socket.on('data', (chunk) => {
+      chunks.push(chunk);
+      if (waitFor && rest.length > 0 && Buffer.concat(chunks).toString('latin1').includes(waitFor)) {
+        for (const part of rest) socket.write(part);
+        rest = [];
+      }
+    });
+    socket.on('error', (error) => { clearTimeout(timer); reject(error); });
+    socket.on('close', () => { clearTimeout(timer); resolve(Buffer.concat(chunks).toString('latin1')); });
+    socket.on('connect', () => {
+      socket.write(parts[0]);
+      if (!waitFor) {
+        for (const part of rest) socket.write(part);
+        rest = [];
+      }
+    });
+  });
+}
 
 describe('concurrency', () => {
   test('4 clients x 2,000 getObject on a 10,000 pool never see the same id twice', async () => {

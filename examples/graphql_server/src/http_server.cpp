@@ -136,62 +136,85 @@ public:
     }
 
 private:
+    // Reading is a loop of plain socket reads feeding the parser, rather than Beast's
+    // async_read_header and async_read: their composed operations each hold a work guard on the
+    // shared io_context, two more atomic increments and decrements of its counter per request
+    // from both threads, besides their own instructions.
     void read_request() {
         parser_.emplace(request_storage_);
         parser_->body_limit(shared_.options.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
+        continue_sent_ = false;
         // Sequentially consistent, as are the store of Connections::stopping and the load of idle_
         // in on_shutdown: either this sees stopping or the shutdown sees idle_.
         idle_.store(buffer_.size() == 0);
         if (idle_.load(std::memory_order_relaxed) && stopping())
             return close();
         set_deadline(Clock::now() + shared_.options.read_timeout);
-        http::async_read_header(
-            head_reader_, buffer_, *parser_,
-            [self = shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+        parse_buffered();
     }
 
-    void on_header(error_code ec) {
-        if (ec)
-            return on_read_error(ec);
-        if (parser_->is_done())
-            return process();
-        const auto expect = request_storage_.request().header("Expect");
-        if (expect && beast::iequals(*expect, "100-continue")) {
-            static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-            net::async_write(socket_, net::buffer(continue_line.data(), continue_line.size()),
-                             [self = shared_from_this()](error_code ec2, std::size_t) {
-                                 if (ec2)
-                                     return self->close();
-                                 self->read_body();
-                             });
-            return;
-        }
-        // The body usually arrives with the head: parse what is buffered before going back to
-        // the socket, which saves a trip through the event loop per request.
-        while (!parser_->is_done() && buffer_.size() > 0) {
-            error_code put_error;
-            const auto used = parser_->put(buffer_.data(), put_error);
+    // Gives the parser what is buffered; then handles the request, or reads more.
+    void parse_buffered() {
+        while (buffer_.size() > 0 && !parser_->is_done()) {
+            error_code ec;
+            const auto used = parser_->put(buffer_.data(), ec);
             buffer_.consume(used);
-            if (put_error == http::error::need_more)
+            if (ec == http::error::need_more)
                 break;
-            if (put_error)
-                return on_read_error(put_error);
+            if (ec)
+                return on_read_error(ec);
             if (used == 0)
                 break;
         }
         if (parser_->is_done())
             return process();
-        read_body();
+        if (parser_->is_header_done() && !continue_sent_) {
+            // The client waits for a 100 before it sends the body (RFC 9110, 10.1.1).
+            continue_sent_ = true;
+            const auto expect = request_storage_.request().header("Expect");
+            if (expect && beast::iequals(*expect, "100-continue")) {
+                static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+                net::async_write(socket_, net::buffer(continue_line.data(), continue_line.size()),
+                                 [self = shared_from_this()](error_code ec, std::size_t) {
+                                     if (ec)
+                                         return self->close();
+                                     self->read_some();
+                                 });
+                return;
+            }
+        }
+        read_some();
     }
 
-    void read_body() {
-        http::async_read(socket_, buffer_, *parser_,
-                         [self = shared_from_this()](error_code ec, std::size_t) {
-                             if (ec)
-                                 return self->on_read_error(ec);
-                             self->process();
-                         });
+    void read_some() {
+        // As Beast's reads size it: what the buffer has room for, at least 512 bytes, at most
+        // 64 KiB at a time.
+        constexpr std::size_t min_read = 512;
+        constexpr std::size_t max_read = 64 * 1024;
+        const std::size_t room = buffer_.capacity() - buffer_.size();
+        const std::size_t size = std::min(std::max(room, min_read), max_read);
+        socket_.async_read_some(buffer_.prepare(size),
+                                [self = shared_from_this()](error_code ec, std::size_t bytes) {
+                                    if (bytes > 0)
+                                        self->idle_.store(false, std::memory_order_relaxed);
+                                    self->buffer_.commit(bytes);
+                                    if (ec == net::error::eof) {
+                                        // Before any byte of a request the client has just closed;
+                                        // within one, the parser decides (as in Beast's own read):
+                                        // a request cut short is a partial_message.
+                                        if (!self->parser_->got_some())
+                                            return self->on_read_error(http::error::end_of_stream);
+                                        error_code eof_error;
+                                        self->parser_->put_eof(eof_error);
+                                        if (eof_error)
+                                            return self->on_read_error(eof_error);
+                                        return self->process();
+                                    }
+                                    if (ec)
+                                        return self->on_read_error(ec);
+                                    self->parse_buffered();
+                                });
     }
 
     void on_read_error(error_code ec) {
@@ -265,17 +288,30 @@ private:
 
     void write_response() {
         set_deadline(Clock::now() + shared_.options.write_timeout);
-        const std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(body_)};
-        net::async_write(socket_, buffers, [self = shared_from_this()](error_code ec, std::size_t) {
-            if (ec)
-                return self->close();
-            if (!self->keep_alive_ || self->stopping())
-                return self->linger();
-            // Through the queue rather than inline: the loop serves the other connections'
-            // ready events first, and the client's next request has had time to arrive, which
-            // kept the latency tail short in measurements.
-            net::post(self->socket_.get_executor(), [self] { self->read_request(); });
-        });
+        written_ = 0;
+        write_some();
+    }
+
+    // One gather write of what is left of the head and the body; again until all is sent. (A
+    // plain write, not net::async_write, for the reason given at read_request.)
+    void write_some() {
+        const std::array<net::const_buffer, 2> buffers{
+            net::buffer(head_) + written_,
+            net::buffer(body_) + (written_ > head_.size() ? written_ - head_.size() : 0)};
+        socket_.async_write_some(
+            buffers, [self = shared_from_this()](error_code ec, std::size_t bytes) {
+                if (ec)
+                    return self->close();
+                self->written_ += bytes;
+                if (self->written_ < self->head_.size() + self->body_.size())
+                    return self->write_some();
+                if (!self->keep_alive_ || self->stopping())
+                    return self->linger();
+                // Through the queue rather than inline: the loop serves the other connections'
+                // ready events first, and the client's next request has had time to arrive, which
+                // kept the latency tail short in measurements.
+                net::post(self->socket_.get_executor(), [self] { self->read_request(); });
+            });
     }
 
     // Half-closes, then discards whatever the client still sends until it closes or
@@ -303,23 +339,6 @@ private:
         socket_.shutdown(tcp::socket::shutdown_both, ignored);
     }
 
-    // The socket as the read of a request head sees it: the request's first bytes clear idle_.
-    struct HeadReader {
-        Session& session;
-        using executor_type = Executor;
-        executor_type get_executor() const noexcept { return session.socket_.get_executor(); }
-        template <class MutableBuffers, class Handler>
-        void async_read_some(const MutableBuffers& buffers, Handler&& handler) {
-            session.socket_.async_read_some(
-                buffers, [&session = session, handler = std::forward<Handler>(handler)](
-                             error_code ec, std::size_t bytes) mutable {
-                    if (bytes > 0)
-                        session.idle_.store(false, std::memory_order_relaxed);
-                    std::move(handler)(ec, bytes);
-                });
-        }
-    };
-
     [[nodiscard]] bool stopping() const noexcept { return shared_.connections.stopping.load(); }
 
     void set_deadline(Clock::time_point deadline) noexcept {
@@ -334,12 +353,13 @@ private:
     std::atomic<Clock::rep> deadline_{never};
     // Waiting for a request of which nothing has arrived yet; checked by the shutdown.
     std::atomic<bool> idle_{false};
-    HeadReader head_reader_{*this};
     beast::flat_buffer buffer_;
     RequestStorage request_storage_;  // what parser_ reads the request into
     std::optional<RequestParser> parser_;
+    bool continue_sent_ = false;  // this request's Expect: 100-continue was looked at
     std::string head_;
     std::string body_;
+    std::size_t written_ = 0;  // bytes of head_ then body_ sent so far
     int status_ = 0;
     std::string remote_;
     bool keep_alive_ = true;
