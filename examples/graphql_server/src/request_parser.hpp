@@ -48,12 +48,19 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 public:
     /// @brief Clears `storage` for a new request; `storage` must outlive the parser.
     explicit RequestParser(RequestStorage& storage) : storage_(storage) {
+        // What one large request grew is given back, so that an idle connection keeps no more
+        // than this; the usual small requests reuse their buffers.
+        constexpr std::size_t kept_capacity = 64 * 1024;
+        if (storage_.body_.capacity() > kept_capacity)
+            std::string().swap(storage_.body_);
+        if (storage_.head_.capacity() > kept_capacity)
+            std::string().swap(storage_.head_);
         storage_.head_.clear();
         storage_.field_ends_.clear();
         storage_.body_.clear();
-        storage_.request_ = HttpRequest{std::string_view{}, std::string_view{},
-                                        std::move(storage_.request_.headers), std::string_view{}};
-        storage_.request_.headers.clear();
+        HttpRequest& request = storage_.request_;
+        request.method = request.target = request.body = std::string_view{};
+        request.headers.clear();
     }
 
 private:
