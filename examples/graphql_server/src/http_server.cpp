@@ -144,7 +144,7 @@ private:
         parser_.emplace(request_storage_);
         parser_->body_limit(shared_.options.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-        continue_sent_ = false;
+        expect_checked_ = false;
         // Sequentially consistent, as are the store of Connections::stopping and the load of idle_
         // in on_shutdown: either this sees stopping or the shutdown sees idle_.
         idle_.store(buffer_.size() == 0);
@@ -169,9 +169,9 @@ private:
         }
         if (parser_->is_done())
             return process();
-        if (parser_->is_header_done() && !continue_sent_) {
+        if (parser_->is_header_done() && !expect_checked_) {
             // The client waits for a 100 before it sends the body (RFC 9110, 10.1.1).
-            continue_sent_ = true;
+            expect_checked_ = true;
             const auto expect = request_storage_.request().header("Expect");
             if (expect && beast::iequals(*expect, "100-continue")) {
                 static constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -356,7 +356,7 @@ private:
     beast::flat_buffer buffer_;
     RequestStorage request_storage_;  // what parser_ reads the request into
     std::optional<RequestParser> parser_;
-    bool continue_sent_ = false;  // this request's Expect: 100-continue was looked at
+    bool expect_checked_ = false;  // Expect looked at, a 100 sent if asked
     std::string head_;
     std::string body_;
     std::size_t written_ = 0;  // bytes of head_ then body_ sent so far
