@@ -123,14 +123,35 @@ struct ThreadCached {
         /// One atomic exchange, plus up to cache_capacity() / 2 releases to the shared list
         /// when the cache is full.
         bool release(std::size_t slot) noexcept {
-            if (out_[slot].exchange(0, std::memory_order_acq_rel) == 0) {
+            if (!claim(slot)) {
                 return false;
             }
+            release_claimed(slot);
+            return true;
+        }
+
+        /// @brief The first half of release(): if `slot` is out, marks it no longer out (so
+        /// that every other release of it fails) without making it available yet, and returns
+        /// true; false (and nothing changes) otherwise. Lets a pool run a reset hook between
+        /// the check and the release. @pre `slot < capacity()`.
+        bool claim(std::size_t slot) noexcept {
+            return out_[slot].exchange(0, std::memory_order_acq_rel) != 0;
+        }
+
+        /// @brief Undoes claim(): `slot` is out again. @pre this thread's claim(slot) returned
+        /// true and release_claimed(slot) was not called.
+        void unclaim(std::size_t slot) noexcept {
+            out_[slot].store(1, std::memory_order_relaxed);
+        }
+
+        /// @brief The second half of release(): makes the claimed `slot` available (in the
+        /// calling thread's cache). @pre this thread's claim(slot) returned true.
+        void release_claimed(std::size_t slot) noexcept {
             detail::ThreadCache* const cache = local_cache();
             if (cache == nullptr) {
                 release_shared(slot);
                 publish_fence();
-                return true;
+                return;
             }
             std::uint32_t count = cache->count.load(std::memory_order_relaxed);
             if (count == cache->capacity) {
@@ -138,7 +159,6 @@ struct ThreadCached {
             }
             cache->slots()[count] = static_cast<std::uint32_t>(slot);
             cache->count.store(count + 1, std::memory_order_relaxed);
-            return true;
         }
 
         /// @brief Undoes the acquire() that just returned `slot` on this thread: the next
