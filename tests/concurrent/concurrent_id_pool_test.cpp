@@ -41,11 +41,11 @@ static_assert(objpool::is_concurrent_policy_v<UserPolicy>);
 static_assert(!objpool::is_concurrent_policy_v<int>);
 // Lifo, Fifo and Bitmap publish with seq_cst read-modify-writes that an exhausted acquire reads
 // with seq_cst loads (no fence on free); Locked publishes through a mutex and gets the fence.
-static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::LifoFreeList>::value);
-static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::FifoFreeList>::value);
-static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::BitmapFreeList>::value);
-static_assert(
-    !objpool::detail::publishes_seq_cst<objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::value);
+static_assert(objpool::free_list_traits<objpool::concurrent::LifoFreeList>::publishes_seq_cst);
+static_assert(objpool::free_list_traits<objpool::concurrent::FifoFreeList>::publishes_seq_cst);
+static_assert(objpool::free_list_traits<objpool::concurrent::BitmapFreeList>::publishes_seq_cst);
+static_assert(!objpool::free_list_traits<
+              objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::publishes_seq_cst);
 static_assert(
     std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList, objpool::concurrent::LifoFreeList>);
 

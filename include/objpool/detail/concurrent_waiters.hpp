@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <type_traits>
 
 namespace objpool::detail {
 
@@ -100,6 +101,17 @@ private:
     std::mutex mutex_;
     std::condition_variable ready_;
 };
+
+/// @brief The waiting room of a single-threaded pool: nobody can wait, so a free has nobody to
+/// wake.
+struct NoWaiters {
+    template <bool published_seq_cst>
+    static void notify() noexcept {}
+};
+
+/// The waiting room of a pool: ConcurrentWaiters for a thread-safe free list, else NoWaiters.
+template <bool thread_safe>
+using Waiters = std::conditional_t<thread_safe, ConcurrentWaiters, NoWaiters>;
 
 /// Converts a relative timeout into a steady_clock deadline, saturating instead of
 /// overflowing for huge timeouts (e.g. duration::max()).
