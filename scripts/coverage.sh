@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Line and branch coverage of include/objpool/ by the test suites: a g++ --coverage build in
-# build/coverage runs the core, concurrent and reliability tests, then gcovr reports per file
+# build/coverage runs the core, concurrent, contract and reliability tests, then gcovr reports per file
 # (text to the terminal, HTML in build/coverage/coverage.html, summary in build/coverage/coverage.txt).
 #
 # OBJPOOL_DETAIL_ALWAYS_INLINE is plain `inline` (each branch counted once, not once per call
@@ -36,12 +36,12 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ \
   -DOBJPOOL_BUILD_EXAMPLES=OFF \
   -DOBJPOOL_INSTALL=OFF >/dev/null
 cmake --build "$build" -j2 --target objpool_tests objpool_assert_tests objpool_concurrent_tests \
-  objpool_reliability_tests objpool_no_exceptions_test objpool_no_exceptions_abort
+  objpool_contract_tests objpool_reliability_tests objpool_no_exceptions_test objpool_no_exceptions_abort
 find "$build" -name '*.gcda' -delete
 # CMake's compiler probe is built with the same flags; its notes file is not ours.
 find "$build/CMakeFiles" -path '*CompilerId*' -name '*.gcno' -delete
 ctest --test-dir "$build" -j2 --output-on-failure \
-  -R '^(objpool_tests|objpool_assert_tests|objpool_concurrent_tests|objpool_reliability_tests|reliability):'
+  -R '^(objpool_tests|objpool_assert_tests|objpool_concurrent_tests|objpool_contract_tests|objpool_reliability_tests|reliability):'
 
 cd "$src"  # gcovr's --filter is relative to the working directory
 gcovr --root . --filter 'include/objpool/' --exclude-unreachable-branches \

@@ -44,78 +44,6 @@ TEMPLATE_LIST_TEST_CASE("IdPool hands out exactly first .. first+n-1 and each on
     }
 }
 
-TEMPLATE_LIST_TEST_CASE("IdPool works with signed ids and a negative first id", "[id_pool]",
-                        AllPolicies) {
-    IdPool<TestType, std::int64_t> pool(4, -2);
-    CHECK(drain(pool) == std::vector<std::int64_t>{-2, -1, 0, 1});
-    pool.free(-1);
-    CHECK(pool.get() == std::optional<std::int64_t>{-1});
-    CHECK(bad_free_of([&] { pool.free(2); }).second == BadFree::Reason::out_of_range);
-    CHECK(bad_free_of([&] { pool.free(-3); }).second == BadFree::Reason::out_of_range);
-    CHECK(bad_free_of([&] { pool.free(std::numeric_limits<std::int64_t>::min()); }).second ==
-          BadFree::Reason::out_of_range);
-}
-
-TEMPLATE_LIST_TEST_CASE("IdPool gives a freed id out again", "[id_pool]", AllPolicies) {
-    IdPool<TestType> pool(3);
-    drain(pool);
-    pool.free(2);
-    CHECK_FALSE(pool.is_allocated(2));
-    CHECK(pool.available() == 1);
-    CHECK(pool.get() == std::optional<std::uint32_t>{2});
-    CHECK_FALSE(pool.get().has_value());
-}
-
-TEMPLATE_LIST_TEST_CASE("IdPool refuses a bad free and changes nothing", "[id_pool][errors]",
-                        AllPolicies) {
-    IdPool<TestType> pool(5);
-    for (int i = 0; i < 3; ++i) {
-        CHECK(pool.get().has_value());  // 1, 2, 3 out
-    }
-    pool.free(2);
-    const Snapshot<IdPool<TestType>> before(pool);
-
-    SECTION("double free") {
-        const auto [message, reason] = bad_free_of([&] { pool.free(2); });
-        CHECK(message == "objpool: cannot free id 2: not allocated");
-        CHECK(reason == BadFree::Reason::not_allocated);
-    }
-    SECTION("an id never handed out") {
-        const auto [message, reason] = bad_free_of([&] { pool.free(5); });
-        CHECK(message == "objpool: cannot free id 5: not allocated");
-        CHECK(reason == BadFree::Reason::not_allocated);
-    }
-    SECTION("id 0") {
-        const auto [message, reason] = bad_free_of([&] { pool.free(0); });
-        CHECK(message == "objpool: cannot free id 0: out of range [1, 5]");
-        CHECK(reason == BadFree::Reason::out_of_range);
-    }
-    SECTION("id n+1") {
-        const auto [message, reason] = bad_free_of([&] { pool.free(6); });
-        CHECK(message == "objpool: cannot free id 6: out of range [1, 5]");
-        CHECK(reason == BadFree::Reason::out_of_range);
-    }
-    SECTION("the largest id") {
-        CHECK(bad_free_of([&] { pool.free(std::numeric_limits<std::uint32_t>::max()); }).second ==
-              BadFree::Reason::out_of_range);
-    }
-    SECTION("try_free returns false instead") {
-        CHECK_FALSE(pool.try_free(2));
-        CHECK_FALSE(pool.try_free(5));
-        CHECK_FALSE(pool.try_free(0));
-        CHECK_FALSE(pool.try_free(6));
-        CHECK(noexcept(pool.try_free(1)));
-    }
-    CHECK(Snapshot<IdPool<TestType>>(pool) == before);
-    // And the pool goes on exactly as an untouched one would.
-    IdPool<TestType> twin(5);
-    for (int i = 0; i < 3; ++i) {
-        CHECK(twin.get().has_value());
-    }
-    twin.free(2);
-    CHECK(drain(pool) == drain(twin));
-}
-
 TEMPLATE_LIST_TEST_CASE("IdPool's BadFree is an std::invalid_argument", "[id_pool][errors]",
                         AllPolicies) {
     IdPool<TestType> pool(1);
@@ -124,39 +52,6 @@ TEMPLATE_LIST_TEST_CASE("IdPool's BadFree is an std::invalid_argument", "[id_poo
     IdPool<TestType> empty(0);
     CHECK(bad_free_of([&] { empty.free(1); }).first ==
           "objpool: cannot free id 1: out of range (the pool is empty)");
-}
-
-TEMPLATE_LIST_TEST_CASE("try_free gives back an id that is out", "[id_pool]", AllPolicies) {
-    IdPool<TestType> pool(2);
-    const auto id = pool.get();
-    REQUIRE(id.has_value());
-    CHECK(pool.try_free(*id));
-    CHECK_FALSE(pool.is_allocated(*id));
-    CHECK_FALSE(pool.try_free(*id));
-    CHECK(pool.available() == 2);
-}
-
-TEMPLATE_LIST_TEST_CASE("is_allocated is false outside the range", "[id_pool]", AllPolicies) {
-    IdPool<TestType> pool(3, 10);
-    drain(pool);
-    CHECK(pool.is_allocated(10));
-    CHECK(pool.is_allocated(12));
-    CHECK_FALSE(pool.is_allocated(9));
-    CHECK_FALSE(pool.is_allocated(13));
-    CHECK_FALSE(pool.is_allocated(0));
-}
-
-TEMPLATE_LIST_TEST_CASE("IdPool refuses ranges that do not fit", "[id_pool][errors]", AllPolicies) {
-    CHECK_THROWS_AS((IdPool<TestType, std::uint8_t>(256, 1)), std::length_error);
-    CHECK_THROWS_AS((IdPool<TestType, std::uint8_t>(2, 255)), std::length_error);
-    CHECK_THROWS_AS((IdPool<TestType, std::int8_t>(200, 0)), std::length_error);
-    CHECK(IdPool<TestType, std::int8_t>(200, -100).capacity() == 200);  // -100 .. 99
-    IdPool<TestType, std::uint8_t> full_range(256, 0);
-    CHECK(full_range.capacity() == 256);
-    IdPool<TestType, std::uint8_t> to_the_top(255, 1);
-    const auto ids = drain(to_the_top);
-    CHECK(ids.back() == 255);
-    CHECK_THROWS_AS(IdPool<TestType>(objpool::max_capacity + 1), std::length_error);
 }
 
 // Order: which free id comes next is each policy's promise.

@@ -3,15 +3,8 @@
 #pragma once
 
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-/// @brief 1 when the translation unit is compiled with exceptions, 0 under -fno-exceptions.
-#define OBJPOOL_HAS_EXCEPTIONS 1
-#else
-#define OBJPOOL_HAS_EXCEPTIONS 0
-#endif
+#include "detail/raise.hpp"
 
 namespace objpool {
 
@@ -22,26 +15,7 @@ namespace objpool {
 ///   returns, `std::abort()` is called, since the call cannot complete;
 /// - a pool is destroyed while objects are still out, in builds without `NDEBUG`: after the
 ///   handler returns, the destructor goes on and destroys the objects.
-using ErrorHandler = void (*)(const char* message) noexcept;
-
-namespace detail {
-
-inline void default_error_handler(const char* message) noexcept {
-    // Nothing is left to do if stderr fails: the process aborts next.
-    static_cast<void>(std::fprintf(stderr, "%s\n", message));
-    std::abort();
-}
-
-inline std::atomic<ErrorHandler>& error_handler_slot() noexcept {
-    static std::atomic<ErrorHandler> handler{&default_error_handler};
-    return handler;
-}
-
-inline void report_error(const char* message) noexcept {
-    error_handler_slot().load(std::memory_order_acquire)(message);
-}
-
-}  // namespace detail
+using ErrorHandler = detail::ErrorHandlerPointer;
 
 /// @brief Installs `handler` (nullptr restores the default, which prints the message to stderr
 /// and aborts) and returns the previous one.

@@ -2,16 +2,15 @@
 /// @brief The exception thrown for a bad free, and how errors are raised without exceptions.
 #pragma once
 
-#include <charconv>
+#include <cinttypes>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 #include <stdexcept>
 #include <string>
-#include <utility>
 
 #include "config.hpp"
+#include "detail/raise.hpp"
 
 namespace objpool {
 
@@ -43,38 +42,6 @@ private:
 
 namespace detail {
 
-/// Throws `Exception(args...)`, or, without exceptions, reports its message and aborts.
-template <class Exception, class... Args>
-[[noreturn]] void raise(Args&&... args) {
-#if OBJPOOL_HAS_EXCEPTIONS
-    throw Exception(std::forward<Args>(args)...);
-#else
-    const Exception error(std::forward<Args>(args)...);
-    report_error(error.what());
-    std::abort();
-#endif
-}
-
-[[noreturn]] inline void raise_bad_alloc() {
-#if OBJPOOL_HAS_EXCEPTIONS
-    throw std::bad_alloc();
-#else
-    report_error("objpool: out of memory");  // GCOVR_EXCL_LINE: out of memory without
-    std::abort();                            // GCOVR_EXCL_LINE: exceptions (not provoked)
-#endif
-}
-
-/// The decimal digits of an integer of any type, for messages: no allocation, nothing to
-/// destroy, and no branch in the (templated) caller.
-struct DecimalText {
-    template <class Integer>
-    explicit DecimalText(Integer value) noexcept {
-        // Room for any 128-bit value and its sign: to_chars cannot run out of space.
-        *std::to_chars(digits, digits + sizeof digits - 1, value).ptr = '\0';
-    }
-    char digits[48] = {};
-};
-
 /// Raises objpool::BadFree for `id`, refused by a pool of `capacity` ids `first .. last`.
 /// Shared by the id pools; written with snprintf into a buffer, outside the templates: one copy
 /// of the code, and no std::string temporaries (nor their cleanup paths).
@@ -95,6 +62,27 @@ struct DecimalText {
                                         id.digits, first.digits, last.digits));
     }
     raise<BadFree>(reason, static_cast<const char*>(message));
+}
+
+/// Raises objpool::BadFree for `free(lease)` of an empty lease or of another pool's lease.
+[[noreturn]] inline void raise_bad_lease_free(bool empty) {
+    raise<BadFree>(empty ? BadFree::Reason::not_allocated : BadFree::Reason::out_of_range,
+                   empty ? "objpool: cannot free an empty lease"
+                         : "objpool: cannot free a lease of another pool");
+}
+
+/// Raises objpool::BadFree for `free(object)`: `reason` out_of_range for an address that is
+/// not one of the pool's objects, not_allocated (with the object's `id`) for one not out.
+[[noreturn]] inline void raise_bad_object_free(const void* object, std::size_t id,
+                                               BadFree::Reason reason) {
+    char address[2 + 2 * sizeof(void*) + 1];
+    static_cast<void>(std::snprintf(address, sizeof address, "0x%" PRIxPTR,
+                                    reinterpret_cast<std::uintptr_t>(object)));
+    raise<BadFree>(reason, reason == BadFree::Reason::out_of_range
+                               ? std::string("objpool: cannot free object at ") + address +
+                                     ": not an object of this pool"
+                               : "objpool: cannot free object id " + std::to_string(id) + " at " +
+                                     address + ": not allocated");
 }
 
 }  // namespace detail

@@ -66,7 +66,6 @@ struct Handle {
 template <class Policy, class Generation = std::uint16_t,
           unsigned GenerationBits = static_cast<unsigned>(std::numeric_limits<Generation>::digits)>
 class HandlePool {
-    static_assert(detail::check_policy<Policy>(), "objpool: HandlePool needs a policy");
     static_assert(std::is_integral_v<Generation> && std::is_unsigned_v<Generation> &&
                       !std::is_same_v<Generation, bool>,
                   "objpool: HandlePool's Generation must be an unsigned integer type");
@@ -77,7 +76,7 @@ class HandlePool {
 
 public:
     /// @brief The policy's free list.
-    using FreeList = typename Policy::FreeList;
+    using FreeList = typename detail::checked_free_list<Policy>::type;
     /// @brief The generation type.
     using generation_type = Generation;
     /// @brief The handle get() returns.

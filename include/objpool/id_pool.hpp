@@ -1,112 +1,190 @@
 /// @file
-/// @brief objpool::IdPool: hands out the integer ids first .. first+count-1.
+/// @brief objpool::BasicIdPool, the id pool over any free list, and objpool::IdPool: hands out
+/// the integer ids first .. first+count-1.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <type_traits>
 
 #include "detail/capacity.hpp"
+#include "detail/concurrent_waiters.hpp"
 #include "detail/id_range.hpp"
 #include "error.hpp"
-#include "policy.hpp"
+#include "free_list_traits.hpp"
 
 namespace objpool {
 
 /// @brief The object manager over integers: hands out each of the ids `first .. first+count-1`
-/// at most once until it is freed.
+/// at most once until it is freed. One implementation for every free list; use it through
+/// objpool::IdPool (single-threaded) or objpool::ConcurrentIdPool (thread-safe).
 ///
-/// `get` returns an available id (which one is the Policy's choice: objpool::Fifo,
-/// objpool::Lifo, objpool::Bitmap or a policy of your own); `free` gives it back and refuses,
-/// with objpool::BadFree and no change, any id that is not out. The allocation bit behind that
-/// check is always on. Before anything has been freed every built-in policy hands out
-/// `first, first+1, first+2, ...`.
+/// `get` returns an available id (which one is the free list's choice); `free` gives it back
+/// and refuses, with objpool::BadFree and no change, any id that is not out. The allocation bit
+/// behind that check is always on. Before anything has been freed every built-in policy hands
+/// out `first, first+1, first+2, ...`.
 ///
-/// Memory: the policy's bookkeeping only (Fifo 4 bytes + 1 bit an id, Lifo 4 bytes, Bitmap about
-/// 1.02 bits an id), allocated once at construction; get and free never allocate.
-/// Not thread-safe: one pool is used by one thread at a time.
+/// The free list decides the family (objpool::free_list_traits::is_thread_safe):
+/// - single-threaded list (`Policy::FreeList`): one pool is used by one thread at a time;
+/// - thread-safe list (objpool::concurrent_free_list_t): every member may be called
+///   concurrently (construction and destruction aside); of two threads freeing the same id at
+///   once exactly one succeeds; a free happens-before the get that hands the id out next; and
+///   get_for / get_until wait for a free.
 ///
-/// @tparam Policy the free-list policy (see objpool/policy.hpp).
+/// Memory: the free list's bookkeeping only, allocated once at construction; get and free
+/// never allocate. Destroying the pool while another thread uses it is undefined behaviour.
+///
+/// @tparam List a free list (see objpool/free_list_traits.hpp).
 /// @tparam Id an integer type wide enough for `first + count - 1`.
-template <class Policy, class Id = std::uint32_t>
-class IdPool {
-    static_assert(detail::check_policy<Policy>(), "objpool: IdPool needs a policy");
+template <class List, class Id = std::uint32_t>
+class BasicIdPool {
+    static_assert(is_free_list_v<List>,
+                  "objpool: BasicIdPool needs a free list (see objpool/free_list_traits.hpp)");
     static_assert(std::is_integral_v<Id> && !std::is_same_v<Id, bool>,
                   "objpool: IdPool's Id must be an integer type");
 
+    using traits = free_list_traits<List>;
+
 public:
-    /// @brief The policy's free list.
-    using FreeList = typename Policy::FreeList;
+    /// @brief The free list.
+    using FreeList = List;
     /// @brief The id type.
     using id_type = Id;
+    /// @brief Whether the pool may be used from several threads at once.
+    static constexpr bool is_thread_safe = traits::is_thread_safe;
 
     /// @brief Manages the ids `first .. first+count-1`, all available.
     /// @par Complexity
-    /// O(1) besides the policy's allocation (no per-id work for the built-in policies).
+    /// O(1) besides the free list's allocation (no per-id work for the built-in policies).
     /// @throws std::length_error when `count` exceeds objpool::max_capacity or the last id
     /// does not fit in `Id`; std::bad_alloc when the bookkeeping cannot be allocated.
-    explicit IdPool(std::size_t count, Id first = 1)
+    explicit BasicIdPool(std::size_t count, Id first = 1)
         : slots_(detail::checked_id_count(count, first)), ids_(first) {}
 
     /// @brief An available id, now out; std::nullopt when every id is out.
     /// @par Complexity
+    /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates. Progress under
+    /// concurrency is the free list's (docs/concurrency.md).
+    [[nodiscard]] std::optional<Id> get() noexcept { return to_optional(traits::acquire(slots_)); }
+
+    /// @brief An available id, waiting up to `timeout` for one to be freed; std::nullopt when
+    /// none became available in time. Concurrent pools only.
+    ///
+    /// Waits without spinning: it sleeps until a free wakes it or the time is up.
+    /// @param timeout how long to wait at most (zero or negative: just try once).
+    /// @throws std::system_error from the mutex or condition variable (only when it waits).
+    /// @par Complexity
+    /// As get() when an id is available.
+    template <class Rep, class Period>
+    [[nodiscard]] std::optional<Id> get_for(const std::chrono::duration<Rep, Period>& timeout) {
+        return get_until(detail::deadline_after(timeout));
+    }
+
+    /// @brief An available id, waiting until `deadline` for one to be freed; std::nullopt when
+    /// none became available in time. Concurrent pools only.
+    /// @param deadline when to give up (in the past: just try once).
+    /// @throws std::system_error from the mutex or condition variable (only when it waits).
+    /// @par Complexity
+    /// As get() when an id is available.
+    template <class Clock, class Duration>
+    [[nodiscard]] std::optional<Id> get_until(
+        const std::chrono::time_point<Clock, Duration>& deadline) {
+        static_assert(is_thread_safe,
+                      "objpool: get_for and get_until belong to the concurrent pools");
+        std::size_t slot = traits::acquire(slots_);
+        if (slot == capacity() && Clock::now() < deadline) {
+            slot = waiters_.wait_until(
+                deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
+        }
+        return to_optional(slot);
+    }
+
+    /// @brief Gives `id` back (in a concurrent pool, waking one thread waiting in get_for /
+    /// get_until, if any).
+    /// @throws objpool::BadFree (reason out_of_range or not_allocated) when `id` is not out;
+    /// the pool is then unchanged. Of several threads freeing the same id at once, exactly one
+    /// returns normally.
+    /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates.
-    [[nodiscard]] std::optional<Id> get() noexcept {
-        const std::size_t slot = slots_.acquire();
-        if (slot == slots_.capacity()) {
+    void free(Id id) {
+        const std::size_t slot = ids_.to_slot(id);
+        if (slot >= capacity()) {
+            raise_bad_free(id, BadFree::Reason::out_of_range);
+        }
+        if (!traits::release(slots_, slot)) {
+            raise_bad_free(id, BadFree::Reason::not_allocated);
+        }
+        detail::notify_release<traits>(waiters_, slots_);
+    }
+
+    /// @brief Gives `id` back if it is out; returns whether it was (false changes nothing).
+    /// Of several threads freeing the same id at once, exactly one gets true.
+    /// @par Complexity
+    /// As free().
+    bool try_free(Id id) noexcept {
+        const std::size_t slot = ids_.to_slot(id);
+        if (slot >= capacity() || !traits::release(slots_, slot)) {
+            return false;
+        }
+        detail::notify_release<traits>(waiters_, slots_);
+        return true;
+    }
+
+    /// @brief Whether `id` is out (false outside the pool's range). Under concurrency, the
+    /// answer held at some moment during the call.
+    /// @par Complexity
+    /// O(1).
+    [[nodiscard]] bool is_allocated(Id id) const noexcept {
+        const std::size_t slot = ids_.to_slot(id);
+        return slot < capacity() && traits::is_allocated(slots_, slot);
+    }
+
+    /// @brief The number of ids managed (`count`).
+    [[nodiscard]] std::size_t capacity() const noexcept { return traits::capacity(slots_); }
+    /// @brief The number of ids get can still hand out (under concurrency: exact when no call
+    /// is in flight, otherwise a value that held recently).
+    [[nodiscard]] std::size_t available() const noexcept { return traits::available(slots_); }
+    /// @brief The number of ids out (capacity() - available()).
+    [[nodiscard]] std::size_t allocated() const noexcept { return capacity() - available(); }
+    /// @brief The lowest id managed.
+    [[nodiscard]] Id first() const noexcept { return ids_.first(); }
+    /// @brief Heap bytes of bookkeeping (the free list).
+    [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
+        return traits::bookkeeping_bytes(slots_);
+    }
+
+private:
+    [[nodiscard]] std::optional<Id> to_optional(std::size_t slot) const noexcept {
+        if (slot == capacity()) {
             return std::nullopt;
         }
         return ids_.to_id(slot);
     }
 
-    /// @brief Gives `id` back.
-    /// @throws objpool::BadFree (reason out_of_range or not_allocated) when `id` is not out;
-    /// the pool is then unchanged.
-    /// @par Complexity
-    /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates.
-    void free(Id id) {
-        const std::size_t slot = ids_.to_slot(id);
-        if (slot >= slots_.capacity()) {
-            ids_.raise_bad_free(id, BadFree::Reason::out_of_range, capacity());
-        }
-        if (!slots_.release(slot)) {
-            ids_.raise_bad_free(id, BadFree::Reason::not_allocated, capacity());
-        }
+    // The last id is computed even for an empty pool, where the message does not use it: no
+    // branch here, one copy of the message code (detail::raise_bad_id_free).
+    [[noreturn]] void raise_bad_free(Id id, BadFree::Reason reason) const {
+        detail::raise_bad_id_free(detail::DecimalText(id), reason, capacity(),
+                                  detail::DecimalText(ids_.first()),
+                                  detail::DecimalText(ids_.to_id(capacity() - 1)));
     }
 
-    /// @brief Gives `id` back if it is out; returns whether it was (false changes nothing).
-    /// @par Complexity
-    /// As free().
-    bool try_free(Id id) noexcept {
-        const std::size_t slot = ids_.to_slot(id);
-        return slot < slots_.capacity() && slots_.release(slot);
-    }
-
-    /// @brief Whether `id` is out. False for ids outside the pool's range.
-    /// @par Complexity
-    /// O(1).
-    [[nodiscard]] bool is_allocated(Id id) const noexcept {
-        const std::size_t slot = ids_.to_slot(id);
-        return slot < slots_.capacity() && slots_.is_allocated(slot);
-    }
-
-    /// @brief The number of ids managed (`count`).
-    [[nodiscard]] std::size_t capacity() const noexcept { return slots_.capacity(); }
-    /// @brief The number of ids `get` can still hand out.
-    [[nodiscard]] std::size_t available() const noexcept { return slots_.available(); }
-    /// @brief The number of ids out.
-    [[nodiscard]] std::size_t allocated() const noexcept { return capacity() - available(); }
-    /// @brief The lowest id managed.
-    [[nodiscard]] Id first() const noexcept { return ids_.first(); }
-    /// @brief Heap bytes of bookkeeping (the policy's free list).
-    [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
-        return slots_.bookkeeping_bytes();
-    }
-
-private:
-    FreeList slots_;
+    List slots_;
     detail::IdRange<Id> ids_;
+    detail::Waiters<is_thread_safe> waiters_;
 };
+
+/// @brief The single-threaded id pool: objpool::BasicIdPool over `Policy::FreeList`.
+///
+/// Not thread-safe: one pool is used by one thread at a time. Memory: Fifo 4 bytes + 1 bit an
+/// id, Lifo 4 bytes, Bitmap about 1.02 bits an id.
+/// @tparam Policy objpool::Fifo, objpool::Lifo, objpool::Bitmap or a policy of your own (see
+/// objpool/policy.hpp); one that lacks the interface fails to compile with an `objpool:`
+/// message.
+/// @tparam Id an integer type wide enough for `first + count - 1`.
+template <class Policy, class Id = std::uint32_t>
+using IdPool = BasicIdPool<typename detail::checked_free_list<Policy>::type, Id>;
 
 }  // namespace objpool

@@ -1,7 +1,9 @@
 /// @file
-/// @brief objpool::ObjectPool: up to `capacity` objects of T in one block, ids 1 .. capacity.
+/// @brief objpool::BasicObjectPool, the object pool over any free list, and objpool::ObjectPool:
+/// up to `capacity` objects of T in one block, ids 1 .. capacity.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <functional>
@@ -12,19 +14,22 @@
 #include "config.hpp"
 #include "detail/bits.hpp"
 #include "detail/capacity.hpp"
+#include "detail/concurrent_waiters.hpp"
 #include "detail/object_pool_common.hpp"
 #include "detail/sanitizer.hpp"
+#include "detail/scope_guard.hpp"
+#include "detail/slot_record.hpp"
 #include "detail/slot_storage.hpp"
-#include "detail/unacquire.hpp"
 #include "error.hpp"
+#include "free_list_traits.hpp"
 #include "lease.hpp"
 #include "lifecycle.hpp"
-#include "policy.hpp"
 
 namespace objpool {
 
 /// @brief A pool of up to `capacity` objects of T in one contiguous block, each with a stable
-/// address and an id in 1 .. capacity.
+/// address and an id in 1 .. capacity. One implementation for every free list; use it through
+/// objpool::ObjectPool (single-threaded) or objpool::ConcurrentObjectPool (thread-safe).
 ///
 /// Two layers share one pool:
 /// - leases: `get()` returns a move-only objpool::Lease that gives the object back when it is
@@ -35,20 +40,33 @@ namespace objpool {
 ///
 /// What happens to objects is the Lifecycle's choice (objpool::Reuse, the default, or
 /// objpool::ConstructOnGet). Creating a pool does no per-object work: one allocation for the
-/// objects, the policy's for the bookkeeping. get and free never allocate.
+/// objects, the free list's (and, for a concurrent pool, two bits a slot) for the bookkeeping.
+/// get and free never allocate. If the factory or constructor throws, get undoes its acquire in
+/// place (objpool::free_list_traits::unacquire): the pool is unchanged, and the next get hands
+/// out the same slot. Under AddressSanitizer the storage of every object that is not out is
+/// poisoned (for a concurrent pool, when sizeof(T) is a multiple of 8, so that no two objects
+/// share an 8-byte shadow granule that two threads could write at once).
+///
+/// The free list decides the family (objpool::free_list_traits::is_thread_safe). A concurrent
+/// pool's members may be called from any number of threads at once (construction and
+/// destruction aside): objects are constructed, reset and destroyed outside any lock; a free
+/// happens-before the get that hands the object out next; of two threads freeing the same
+/// object at once exactly one succeeds (a per-slot "out" bit is test-and-cleared before the
+/// reset hook or destructor runs); get_for / get_until wait for a free.
 ///
 /// Destroying a pool destroys every object it constructed. Objects still out at that point are
 /// destroyed too; in builds without NDEBUG that is reported through the error handler
-/// (objpool::set_error_handler) first. Using a lease or pointer after its pool is destroyed is
-/// undefined behaviour. Not thread-safe: one pool is used by one thread at a time.
+/// (objpool::set_error_handler) first. Using a lease or pointer after its pool is destroyed,
+/// or destroying a pool while another thread uses it, is undefined behaviour.
 ///
 /// @tparam T the object type (any alignment; need not be default-constructible when a factory
 /// is given, nor movable).
-/// @tparam Policy the free-list policy (see objpool/policy.hpp).
+/// @tparam List a free list (see objpool/free_list_traits.hpp).
 /// @tparam Lifecycle objpool::Reuse or objpool::ConstructOnGet.
-template <class T, class Policy, class Lifecycle = Reuse>
-class ObjectPool {
-    static_assert(detail::check_policy<Policy>(), "objpool: ObjectPool needs a policy");
+template <class T, class List, class Lifecycle = Reuse>
+class BasicObjectPool {
+    static_assert(is_free_list_v<List>,
+                  "objpool: BasicObjectPool needs a free list (see objpool/free_list_traits.hpp)");
     static_assert(std::is_same_v<Lifecycle, Reuse> || std::is_same_v<Lifecycle, ConstructOnGet>,
                   "objpool: Lifecycle must be objpool::Reuse or objpool::ConstructOnGet");
     static_assert(std::is_object_v<T> && !std::is_const_v<T> && !std::is_volatile_v<T> &&
@@ -56,30 +74,35 @@ class ObjectPool {
                   "objpool: ObjectPool's T must be a non-const, non-array object type");
     static_assert(std::is_nothrow_destructible_v<T>, "objpool: T's destructor must not throw");
 
+    using traits = free_list_traits<List>;
     static constexpr bool reuses = std::is_same_v<Lifecycle, Reuse>;
 
 public:
     /// @brief The object type.
     using value_type = T;
-    /// @brief The policy's free list.
-    using FreeList = typename Policy::FreeList;
+    /// @brief The free list.
+    using FreeList = List;
     /// @brief The handle get() returns.
-    using lease_type = Lease<ObjectPool>;
+    using lease_type = Lease<BasicObjectPool>;
     /// @brief Builds the object of a slot the first time it is handed out (Reuse only);
-    /// called with the object's id.
+    /// called with the object's id (in a concurrent pool, possibly from several threads at
+    /// once, for different ids).
     using Factory = std::function<T(std::size_t id)>;
-    /// @brief Runs on every free before the object goes back (Reuse only).
+    /// @brief Runs on every free before the object goes back (Reuse only; in a concurrent
+    /// pool, possibly from several threads at once, for different objects).
     using Reset = std::function<void(T&)>;
+    /// @brief Whether the pool may be used from several threads at once.
+    static constexpr bool is_thread_safe = traits::is_thread_safe;
 
     /// @brief A pool of `capacity` objects; with Reuse they are default-constructed on first use.
     /// @par Complexity
     /// O(1) besides the allocations.
     /// @throws std::length_error when `capacity` exceeds objpool::max_capacity; std::bad_alloc.
-    explicit ObjectPool(std::size_t capacity)
-        : slots_(detail::checked_capacity(capacity)), objects_(capacity) {
+    explicit BasicObjectPool(std::size_t capacity)
+        : slots_(detail::checked_capacity(capacity)), objects_(capacity), record_(capacity) {
         static_assert(!reuses || std::is_default_constructible_v<T>,
                       "objpool: a T that is not default-constructible needs a factory");
-        detail::poison(objects_.at(0), capacity * sizeof(T));
+        poison(objects_.at(0), capacity * sizeof(T));
     }
 
     /// @brief A Reuse pool whose objects are built by `factory(id)` and passed to `reset`
@@ -87,34 +110,37 @@ public:
     /// @par Complexity
     /// O(1) besides the allocations.
     /// @throws std::length_error when `capacity` exceeds objpool::max_capacity; std::bad_alloc.
-    ObjectPool(std::size_t capacity, Factory factory, Reset reset = {})
+    BasicObjectPool(std::size_t capacity, Factory factory, Reset reset = {})
         : slots_(detail::checked_capacity(capacity)),
           objects_(capacity),
+          record_(capacity),
           factory_(std::move(factory)),
           reset_(std::move(reset)) {
         static_assert(reuses, "objpool: factories and reset hooks belong to the Reuse lifecycle");
-        detail::poison(objects_.at(0), capacity * sizeof(T));
+        poison(objects_.at(0), capacity * sizeof(T));
     }
 
-    ObjectPool(const ObjectPool&) = delete;
-    ObjectPool& operator=(const ObjectPool&) = delete;
+    BasicObjectPool(const BasicObjectPool&) = delete;
+    BasicObjectPool& operator=(const BasicObjectPool&) = delete;
 
     /// @brief Destroys every object constructed and not yet destroyed.
+    /// @pre No other thread uses the pool any more.
     /// @par Complexity
     /// O(high_water_mark()).
-    ~ObjectPool() {
+    ~BasicObjectPool() {
 #ifndef NDEBUG
         if (allocated() != 0) {
             char message[128];
             static_cast<void>(std::snprintf(
-                message, sizeof message, "objpool: ObjectPool destroyed while %zu objects are out",
-                allocated()));
+                message, sizeof message, "objpool: %s destroyed while %zu objects are out",
+                is_thread_safe ? "ConcurrentObjectPool" : "ObjectPool", allocated()));
             detail::report_error(message);
         }
 #endif
-        detail::unpoison(objects_.at(0), capacity() * sizeof(T));
-        for (std::size_t slot = 0; slot < used_; ++slot) {
-            if (reuses || slots_.is_allocated(slot)) {
+        unpoison(objects_.at(0), capacity() * sizeof(T));
+        const std::size_t used = high_water_mark();
+        for (std::size_t slot = 0; slot < used; ++slot) {
+            if (reuses ? record_.used(slot) : is_out(slot)) {
                 objects_.at(slot)->~T();
             }
         }
@@ -134,29 +160,57 @@ public:
         return lease_type(this, acquire(std::forward<Args>(args)...));
     }
 
+    /// @brief As get(), but waits up to `timeout` for an object to be freed; an empty lease
+    /// when none was in time. Concurrent pools only.
+    /// @throws as get(); std::system_error from the mutex or condition variable (only when it
+    /// waits).
+    template <class Rep, class Period, class... Args>
+    [[nodiscard]] lease_type get_for(const std::chrono::duration<Rep, Period>& timeout,
+                                     Args&&... args) {
+        return lease_type(this, acquire_for(timeout, std::forward<Args>(args)...));
+    }
+
+    /// @brief As get(), but waits until `deadline` for an object to be freed; an empty lease
+    /// when none was in time. Concurrent pools only.
+    /// @throws as get_for().
+    template <class Clock, class Duration, class... Args>
+    [[nodiscard]] lease_type get_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                                       Args&&... args) {
+        return lease_type(this, acquire_until(deadline, std::forward<Args>(args)...));
+    }
+
     /// @brief As get(), but returns a raw pointer (nullptr when exhausted) that must be given
     /// back with free(T*).
     template <class... Args>
     [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE T* acquire(Args&&... args) {
-        static_assert(!reuses || sizeof...(Args) == 0,
-                      "objpool: get(args...) constructs objects only with ConstructOnGet");
-        const std::size_t slot = slots_.acquire();
-        if (slot == slots_.capacity()) {
-            return nullptr;
+        check_arguments<Args...>();
+        return take(traits::acquire(slots_), std::forward<Args>(args)...);
+    }
+
+    /// @brief As acquire(), waiting up to `timeout` for an object to be freed (nullptr when
+    /// none was in time). Concurrent pools only.
+    /// @throws as get_for().
+    template <class Rep, class Period, class... Args>
+    [[nodiscard]] T* acquire_for(const std::chrono::duration<Rep, Period>& timeout,
+                                 Args&&... args) {
+        return acquire_until(detail::deadline_after(timeout), std::forward<Args>(args)...);
+    }
+
+    /// @brief As acquire(), waiting until `deadline` for an object to be freed (nullptr when
+    /// none was in time). Concurrent pools only.
+    /// @throws as get_for().
+    template <class Clock, class Duration, class... Args>
+    [[nodiscard]] T* acquire_until(const std::chrono::time_point<Clock, Duration>& deadline,
+                                   Args&&... args) {
+        static_assert(is_thread_safe,
+                      "objpool: get_for and get_until belong to the concurrent pools");
+        check_arguments<Args...>();
+        std::size_t slot = traits::acquire(slots_);
+        if (slot == capacity() && Clock::now() < deadline) {
+            slot = waiters_.wait_until(
+                deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
         }
-        T* const object = objects_.at(slot);
-        // A slot was acquired, so the block is not empty: lets the caller's null test fold away.
-        OBJPOOL_DETAIL_ASSUME(object != nullptr);
-        detail::unpoison(object, sizeof(T));
-        if constexpr (reuses) {
-            if (slot == used_) {
-                construct_first(object, slot);
-            }
-        } else {
-            construct_guarded(object, slot, std::forward<Args>(args)...);
-        }
-        OBJPOOL_ASSERT(slot < used_, "the policy handed out a never-used slot out of order");
-        return object;
+        return take(slot, std::forward<Args>(args)...);
     }
 
     /// @brief Gives the lease's object back now and empties the lease.
@@ -170,9 +224,11 @@ public:
         lease.object_ = nullptr;
     }
 
-    /// @brief Gives back an object obtained from acquire().
+    /// @brief Gives back an object obtained from acquire() (in a concurrent pool, waking one
+    /// thread waiting in get_for / get_until, if any).
     /// @throws objpool::BadFree (reason out_of_range for a pointer that is not one of this
     /// pool's objects, not_allocated for one that is not out); the pool is then unchanged.
+    /// Of several threads freeing the same object at once, exactly one returns normally.
     /// Also whatever the reset hook throws, after which the object stays out.
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus the reset hook or destructor.
@@ -187,7 +243,7 @@ public:
     }
 
     /// @brief Gives `object` back if it is one of this pool's objects and out; returns whether
-    /// it was (false changes nothing).
+    /// it was (false changes nothing). Of several threads at once, exactly one gets true.
     /// @throws only what the reset hook throws.
     bool try_free(T* object) {
         const std::size_t slot = objects_.index_of(object);
@@ -202,7 +258,9 @@ public:
         return slot < capacity() ? slot + 1 : 0;
     }
 
-    /// @brief The object with id `id` if it is out, else nullptr.
+    /// @brief The object with id `id` if it is out, else nullptr. In a concurrent pool the
+    /// object may be freed by its holder right after: use the result only while you know it
+    /// stays out.
     /// @par Complexity
     /// O(1).
     [[nodiscard]] T* find(std::size_t id) noexcept {
@@ -214,65 +272,138 @@ public:
         return is_allocated(id) ? objects_.at(id - 1) : nullptr;
     }
 
-    /// @brief Whether the object with id `id` is out (false outside 1 .. capacity).
+    /// @brief Whether the object with id `id` is out (false outside 1 .. capacity). In a
+    /// concurrent pool an object being constructed by get, or reset by free, is not out.
     [[nodiscard]] bool is_allocated(std::size_t id) const noexcept {
-        return id - 1 < capacity() && slots_.is_allocated(id - 1);
+        return id - 1 < capacity() && is_out(id - 1);
     }
 
     /// @brief The number of objects the pool can hold.
     [[nodiscard]] std::size_t capacity() const noexcept {
-        return slots_.capacity();
+        return traits::capacity(slots_);
     }
-    /// @brief The number of objects get() can still hand out.
+    /// @brief The number of objects get() can still hand out (in a concurrent pool, exact when
+    /// no call is in flight).
     [[nodiscard]] std::size_t available() const noexcept {
-        return slots_.available();
+        return traits::available(slots_);
     }
-    /// @brief The number of objects out.
+    /// @brief The number of objects out (in a concurrent pool, counting those being
+    /// constructed or reset).
     [[nodiscard]] std::size_t allocated() const noexcept {
         return capacity() - available();
     }
-    /// @brief The number of distinct slots ever handed out: the memory the pool has touched.
-    /// With Reuse, also the number of objects constructed. For Lifo and Bitmap it equals the
-    /// most objects ever out at once; Fifo visits every slot before reusing any.
+    /// @brief One past the highest slot ever handed out. With free lists that hand never-used
+    /// slots out in ascending order (every built-in one), the number of distinct slots ever
+    /// handed out: the memory the pool has touched, and with Reuse the number of objects
+    /// constructed. For Lifo and Bitmap it equals the most objects ever out at once; Fifo
+    /// visits every slot before reusing any.
     [[nodiscard]] std::size_t high_water_mark() const noexcept {
-        return used_;
+        return record_.high_water_mark();
     }
-    /// @brief Heap bytes of bookkeeping (the policy's free list), the objects aside.
+    /// @brief Heap bytes of bookkeeping (the free list, and for a concurrent pool two bits a
+    /// slot), the objects aside.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
-        return slots_.bookkeeping_bytes();
+        return traits::bookkeeping_bytes(slots_) + record_.bytes();
     }
 
 private:
+    // Whether the free list tracks which slots are out and releases in two steps (claim, then
+    // release_claimed), as objpool::ThreadCached does; otherwise a concurrent pool keeps its own
+    // atomic "out" bits.
+    static constexpr bool list_claims = is_thread_safe && traits::has_claim;
+    static constexpr bool record_owns_out_bits = is_thread_safe && !list_claims;
+
     friend lease_type;
 
-    // Undoes the acquire if the construction in flight throws: the next get() takes the same
-    // slot, as if nothing had happened (a plain release would requeue it under Fifo).
-    struct ReleaseUnlessDismissed {
-        FreeList& slots;
-        std::size_t slot;
-        T* object;
-        bool armed = true;
-        ReleaseUnlessDismissed(FreeList& free_list, std::size_t acquired, T* constructing) noexcept
-            : slots(free_list), slot(acquired), object(constructing) {}
-        ReleaseUnlessDismissed(const ReleaseUnlessDismissed&) = delete;
-        ReleaseUnlessDismissed& operator=(const ReleaseUnlessDismissed&) = delete;
-        void dismiss() noexcept { armed = false; }
-        ~ReleaseUnlessDismissed() {
-            if (armed) {
-                detail::poison(object, sizeof(T));
-                detail::unacquire(slots, slot);
-            }
+    // A concurrent pool poisons only objects that fill whole ASan granules (see the class
+    // comment); the block at creation and destruction is touched by one thread.
+    static constexpr bool poisons = !is_thread_safe || sizeof(T) % 8 == 0;
+    static void poison(const void* address, std::size_t bytes) noexcept {
+        if constexpr (poisons) {
+            detail::poison(address, bytes);
         }
-    };
+    }
+    static void unpoison(const void* address, std::size_t bytes) noexcept {
+        if constexpr (poisons) {
+            detail::unpoison(address, bytes);
+        }
+    }
 
-    // Builds the object of the slot just acquired; if that throws, the slot goes back.
+    template <class... Args>
+    static constexpr void check_arguments() {
+        static_assert(!reuses || sizeof...(Args) == 0,
+                      "objpool: get(args...) constructs objects only with ConstructOnGet");
+    }
+
+    [[nodiscard]] bool is_out(std::size_t slot) const noexcept {
+        if constexpr (record_owns_out_bits) {
+            return record_.is_out(slot);
+        } else {
+            return traits::is_allocated(slots_, slot);
+        }
+    }
+
+    // Takes the object back from its holder: false if it is not out. Single-threaded, a check;
+    // concurrent, a test-and-clear that exactly one of several racing frees wins.
+    bool claim(std::size_t slot) noexcept {
+        if constexpr (record_owns_out_bits) {
+            return record_.claim(slot);
+        } else if constexpr (list_claims) {
+            return slots_.claim(slot);
+        } else {
+            return traits::is_allocated(slots_, slot);
+        }
+    }
+
+    // Undoes claim(): the object is out again.
+    void unclaim(std::size_t slot) noexcept {
+        if constexpr (record_owns_out_bits) {
+            record_.unclaim(slot);
+        } else if constexpr (list_claims) {
+            slots_.unclaim(slot);
+        }
+    }
+
+    // Turns an acquired slot (or capacity(): none) into an out object.
+    template <class... Args>
+    OBJPOOL_DETAIL_ALWAYS_INLINE T* take(std::size_t slot, Args&&... args) {
+        if (slot == capacity()) {
+            return nullptr;
+        }
+        T* const object = objects_.at(slot);
+        // A slot was acquired, so the block is not empty: lets the caller's null test fold away.
+        OBJPOOL_DETAIL_ASSUME(object != nullptr);
+        unpoison(object, sizeof(T));
+        if constexpr (reuses) {
+            if (record_.first_use(slot)) {
+                construct_first(object, slot);
+            }
+        } else {
+            construct_guarded(object, slot, std::forward<Args>(args)...);
+        }
+        if constexpr (!is_thread_safe) {
+            OBJPOOL_ASSERT(slot < record_.high_water_mark(),
+                           "the policy handed out a never-used slot out of order");
+        }
+        record_.set_out(slot);
+        return object;
+    }
+
+    // Builds the object of the slot just acquired. If that throws, the acquire is undone in
+    // place: the next get takes the same slot, as if nothing had happened (a plain release
+    // would requeue it under Fifo).
     template <class... Args>
     void construct_guarded(T* object, std::size_t slot, Args&&... args) {
-        ReleaseUnlessDismissed guard{slots_, slot, object};
-        construct(object, slot, std::forward<Args>(args)...);
-        guard.dismiss();
-        if (slot >= used_) {
-            used_ = slot + 1;
+        detail::UndoUnlessDismissed undo_acquire([this, slot, object]() noexcept {
+            poison(object, sizeof(T));
+            traits::unacquire(slots_, slot);
+            // A waiter that failed while the slot was held must see it back.
+            waiters_.template notify<false>([this]() noexcept { traits::publish_cached(slots_); });
+        });
+        detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
+        undo_acquire.dismiss();
+        if (record_.first_use(slot)) {
+            record_.note_first_use(slot);
         }
     }
 
@@ -282,38 +413,49 @@ private:
         construct_guarded(object, slot);
     }
 
-    template <class... Args>
-    void construct(T* object, std::size_t slot, Args&&... args) {
-        detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
-    }
-
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
-    // The reset hook runs first so that, if it throws, the object is still out.
+    // The object is claimed before the reset hook or destructor runs, so that if the hook
+    // throws the object is still out, and concurrent frees run them once.
     OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
         if constexpr (reuses) {
-            if (reset_ && !reset_if_allocated(slot, object)) {
-                return false;
+            if (reset_) {
+                if (!claim_and_reset(slot, object)) {
+                    return false;
+                }
+            } else if constexpr (is_thread_safe) {
+                if (!claim(slot)) {
+                    return false;
+                }
             }
+            // Single-threaded without a hook, the release below is the check, in one step.
         } else {
-            if (!slots_.is_allocated(slot)) {
+            if (!claim(slot)) {
                 return false;
             }
             object->~T();
         }
-        if (!slots_.release(slot)) {
+        // Before the release: once the slot is in the free list another thread may get it.
+        poison(object, sizeof(T));
+        if constexpr (list_claims) {
+            slots_.release_claimed(slot);
+        } else if (!traits::release(slots_, slot)) {
             return false;
         }
-        detail::poison(object, sizeof(T));  // after the reset hook and the destructor
+        detail::notify_release<traits>(waiters_, slots_);
         return true;
     }
 
-    // The reset hook, if the object is out (else false). Out of line: the std::function call
-    // would otherwise make every give_back too large to inline.
-    OBJPOOL_DETAIL_NOINLINE bool reset_if_allocated(std::size_t slot, T* object) {
-        if (!slots_.is_allocated(slot)) {
+    // claim() and the reset hook; the claim is undone if the hook throws. Out of line: the
+    // std::function call would otherwise make every give_back too large to inline.
+    OBJPOOL_DETAIL_NOINLINE bool claim_and_reset(std::size_t slot, T* object) {
+        if (!claim(slot)) {
             return false;
         }
-        reset_(*object);
+        detail::UndoUnlessDismissed keep_out([this, slot]() noexcept { unclaim(slot); });
+        // The analyzer cannot see that index_of() maps a null object past the capacity, which
+        // free() refuses before calling here.
+        reset_(*object);  // NOLINT(clang-analyzer-core.NonNullParamChecker)
+        keep_out.dismiss();
         return true;
     }
 
@@ -329,11 +471,22 @@ private:
         detail::raise_bad_object_free(object, id_of(object), reason);
     }
 
-    FreeList slots_;
+    List slots_;
     detail::SlotStorage<T> objects_;
+    detail::SlotRecord<is_thread_safe, record_owns_out_bits> record_;
     Factory factory_;
     Reset reset_;
-    std::size_t used_ = 0;  // slots below it have been handed out at least once
+    detail::Waiters<is_thread_safe> waiters_;
 };
+
+/// @brief The single-threaded object pool: objpool::BasicObjectPool over `Policy::FreeList`.
+///
+/// Not thread-safe: one pool is used by one thread at a time.
+/// @tparam T the object type.
+/// @tparam Policy objpool::Fifo, objpool::Lifo, objpool::Bitmap or a policy of your own (see
+/// objpool/policy.hpp).
+/// @tparam Lifecycle objpool::Reuse or objpool::ConstructOnGet.
+template <class T, class Policy, class Lifecycle = Reuse>
+using ObjectPool = BasicObjectPool<T, typename detail::checked_free_list<Policy>::type, Lifecycle>;
 
 }  // namespace objpool

@@ -5,10 +5,11 @@
 /// - objpool::ObjectPool holds objects with ids 1 .. capacity, handed out through
 ///   objpool::Lease or raw pointers;
 /// - the policies objpool::Fifo, objpool::Lifo and objpool::Bitmap decide which free slot
-///   comes next (objpool/policy.hpp documents how to write your own);
+///   comes next (objpool/free_list_traits.hpp states what a policy's free list must provide);
 /// - objpool::HandlePool hands out checked handles {slot, generation} that detect stale use;
-/// - objpool::ConcurrentIdPool and objpool::ConcurrentObjectPool are the same pools, safe to
-///   share between threads, with blocking get_for / get_until;
+/// - objpool::ConcurrentIdPool and objpool::ConcurrentObjectPool are the same pools
+///   (objpool::BasicIdPool, objpool::BasicObjectPool) over thread-safe free lists, with
+///   blocking get_for / get_until; objpool::Locked makes any policy thread-safe with a mutex;
 /// - objpool::BadFree is what a free of something that is not out throws.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "concurrent/thread_cached.hpp"
 #include "config.hpp"
 #include "error.hpp"
+#include "free_list_traits.hpp"
 #include "handle_pool.hpp"
 #include "id_pool.hpp"
 #include "lease.hpp"

@@ -1,5 +1,6 @@
-// ConcurrentIdPool's single-threaded contract (the same as IdPool's), over every concurrent
-// policy, and what each policy promises about order.
+// ConcurrentIdPool over every concurrent policy at sizes where the algorithms change (bitmap
+// levels, the Fifo ring's scattering), and what each policy promises about order. The contract
+// every pool shares is in tests/contract.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -41,11 +42,11 @@ static_assert(objpool::is_concurrent_policy_v<UserPolicy>);
 static_assert(!objpool::is_concurrent_policy_v<int>);
 // Lifo, Fifo and Bitmap publish with seq_cst read-modify-writes that an exhausted acquire reads
 // with seq_cst loads (no fence on free); Locked publishes through a mutex and gets the fence.
-static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::LifoFreeList>::value);
-static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::FifoFreeList>::value);
-static_assert(objpool::detail::publishes_seq_cst<objpool::concurrent::BitmapFreeList>::value);
-static_assert(
-    !objpool::detail::publishes_seq_cst<objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::value);
+static_assert(objpool::free_list_traits<objpool::concurrent::LifoFreeList>::publishes_seq_cst);
+static_assert(objpool::free_list_traits<objpool::concurrent::FifoFreeList>::publishes_seq_cst);
+static_assert(objpool::free_list_traits<objpool::concurrent::BitmapFreeList>::publishes_seq_cst);
+static_assert(!objpool::free_list_traits<
+              objpool::Locked<objpool::Lifo>::ConcurrentFreeList>::publishes_seq_cst);
 static_assert(
     std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList, objpool::concurrent::LifoFreeList>);
 
@@ -78,76 +79,6 @@ TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool hands out exactly first .. first+n-1 a
             CHECK(drain(pool).size() == count);  // every id comes back
         }
     }
-}
-
-TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool refuses bad frees and leaves the pool unchanged",
-                        "[concurrent][contract]", AllPolicies) {
-    ConcurrentIdPool<TestType, std::int64_t> pool(6, -2);
-    const auto a = pool.get();
-    const auto b = pool.get();
-    REQUIRE((a && b));
-    pool.free(*a);
-    const Snapshot<decltype(pool)> before(pool);
-
-    BadFree::Reason reason{};
-    CHECK(throws_bad_free([&] { pool.free(*a); }, &reason));  // double free
-    CHECK(reason == BadFree::Reason::not_allocated);
-    CHECK(throws_bad_free([&] { pool.free(3); }, &reason));  // in range, never handed out
-    CHECK(reason == BadFree::Reason::not_allocated);
-    CHECK(throws_bad_free([&] { pool.free(4); }, &reason));  // one past the end
-    CHECK(reason == BadFree::Reason::out_of_range);
-    CHECK(throws_bad_free([&] { pool.free(-3); }, &reason));  // one below first
-    CHECK(reason == BadFree::Reason::out_of_range);
-    CHECK(throws_bad_free([&] { pool.free(std::numeric_limits<std::int64_t>::min()); }));
-    CHECK(Snapshot<decltype(pool)>(pool) == before);
-
-    CHECK_FALSE(pool.try_free(*a));
-    CHECK_FALSE(pool.try_free(100));
-    CHECK(Snapshot<decltype(pool)>(pool) == before);
-    CHECK(pool.try_free(*b));
-    CHECK_FALSE(pool.is_allocated(*b));
-    CHECK(pool.available() == 6);
-    CHECK_FALSE(pool.is_allocated(-3));
-    CHECK_FALSE(pool.is_allocated(4));
-}
-
-TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool's BadFree message names the id and the range",
-                        "[concurrent][contract]", AllPolicies) {
-    ConcurrentIdPool<TestType> pool(3, 10);
-    try {
-        pool.free(13);
-        FAIL("no BadFree");
-    } catch (const BadFree& error) {
-        CHECK(std::string(error.what()) == "objpool: cannot free id 13: out of range [10, 12]");
-    }
-    try {
-        pool.free(11);
-        FAIL("no BadFree");
-    } catch (const BadFree& error) {
-        CHECK(std::string(error.what()) == "objpool: cannot free id 11: not allocated");
-    }
-    ConcurrentIdPool<TestType> empty(0);
-    try {
-        empty.free(1);
-        FAIL("no BadFree");
-    } catch (const BadFree& error) {
-        CHECK(std::string(error.what()) ==
-              "objpool: cannot free id 1: out of range (the pool is empty)");
-    }
-}
-
-TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool rejects capacities its ids cannot hold",
-                        "[concurrent][contract]", AllPolicies) {
-    CHECK_THROWS_AS((ConcurrentIdPool<TestType, std::uint8_t>(257, 0)), std::length_error);
-    CHECK_THROWS_AS((ConcurrentIdPool<TestType, std::uint8_t>(2, 255)), std::length_error);
-    CHECK_THROWS_AS(ConcurrentIdPool<TestType>(objpool::max_capacity + 1), std::length_error);
-    ConcurrentIdPool<TestType, std::uint8_t> full(256, 0);
-    CHECK(drain(full).size() == 256);
-    ConcurrentIdPool<TestType, std::int8_t> signed_pool(256, -128);
-    const auto ids = drain(signed_pool);
-    REQUIRE(ids.size() == 256);
-    CHECK(ids.front() == -128);
-    CHECK(ids.back() == 127);
 }
 
 TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool creation does no per-id work", "[concurrent][contract]",
@@ -265,4 +196,23 @@ TEST_CASE("ConcurrentIdPool takes a user's concurrent policy", "[concurrent][con
     CHECK(drain(pool) == std::vector<std::uint32_t>{1, 2, 3});
     pool.free(2);
     CHECK(pool.get() == std::optional<std::uint32_t>{2});
+}
+
+TEST_CASE("FifoFreeList::unacquire steps back, or releases when a later acquire came between",
+          "[concurrent][fifo]") {
+    objpool::concurrent::FifoFreeList list(4);
+    const std::size_t first = list.acquire();
+    list.unacquire(first);  // nothing came between: the same slot comes out next
+    CHECK(list.available() == 4);
+    CHECK_FALSE(list.is_allocated(first));
+    CHECK(list.acquire() == first);
+    const std::size_t second = list.acquire();
+    list.unacquire(first);  // `second` came after it: `first` is queued last instead
+    CHECK_FALSE(list.is_allocated(first));
+    CHECK(list.is_allocated(second));
+    std::vector<std::size_t> order;
+    for (std::size_t slot = list.acquire(); slot != list.capacity(); slot = list.acquire()) {
+        order.push_back(slot);
+    }
+    CHECK(order == std::vector<std::size_t>{2, 3, first});
 }

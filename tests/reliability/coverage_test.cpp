@@ -65,38 +65,6 @@ TEST_CASE("Objects whose size is not a power of 2 convert to ids exactly",
     pool.free(second);
 }
 
-TEST_CASE("A concurrent pool destroyed with objects out reports how many",
-          "[reliability][coverage]") {
-    static std::vector<std::string> messages;
-    const objpool::ErrorHandler previous = objpool::set_error_handler(
-        [](const char* message) noexcept { messages.emplace_back(message); });
-    int destroyed = 0;
-    struct Counted {
-        int* destroyed = nullptr;
-        Counted() = default;
-        Counted(const Counted&) = delete;
-        Counted& operator=(const Counted&) = delete;
-        ~Counted() {
-            if (destroyed != nullptr) {
-                ++*destroyed;
-            }
-        }
-    };
-    {
-        objpool::ConcurrentObjectPool<Counted, objpool::Fifo> pool(3);
-        pool.acquire()->destroyed = &destroyed;
-        pool.acquire()->destroyed = &destroyed;
-    }
-    objpool::set_error_handler(previous);
-#ifdef NDEBUG
-    CHECK(messages.empty());  // the check is compiled out
-#else
-    CHECK(messages == std::vector<std::string>{
-                          "objpool: ConcurrentObjectPool destroyed while 2 objects are out"});
-#endif
-    CHECK(destroyed == 2);  // the destructor goes on and destroys the objects still out
-}
-
 TEST_CASE("A block whose size in bytes overflows throws std::bad_alloc",
           "[reliability][coverage]") {
     using Words = objpool::detail::ZeroedArray<std::uint64_t>;

@@ -135,6 +135,10 @@ public:
         }
     }
 
+    /// @brief Every member but the constructor and destructor may be called from any number of
+    /// threads at once: pools over this list are concurrent (objpool/free_list_traits.hpp).
+    static constexpr bool is_thread_safe = true;
+
     /// @brief release() makes a slot available with a seq_cst read-modify-write of its leaf
     /// word (as is every write to a leaf word), and acquire() answers "none" only after seq_cst
     /// loads of every leaf word: this orders a free before a waiter's retry without a fence (see

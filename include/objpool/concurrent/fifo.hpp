@@ -141,6 +141,39 @@ public:
         return true;
     }
 
+    /// @brief Undoes the acquire() that just returned `slot`: when no other acquire took a later
+    /// position meanwhile, the position it took goes back to `dequeue_`, so `slot` comes out next
+    /// again; otherwise `slot` is released (queued last). A pool calls it when building the
+    /// slot's object throws.
+    /// @pre `slot` was returned by the calling thread's last acquire() and is still allocated.
+    /// @par Complexity
+    /// O(1), wait-free.
+    void unacquire(std::size_t slot) noexcept {
+        // The acquire took the position just below dequeue_ if that cell still holds `slot`
+        // in that position's lap: a slot sits in the ring once, and that cell cannot be
+        // overwritten while `slot` is out and dequeue_ has not moved (a release claims
+        // positions below dequeue_ + capacity, less than a ring size ahead).
+        std::uint64_t taken = dequeue_.load(std::memory_order_seq_cst);
+        if (taken != 0 &&
+            load(taken - 1) == (std::uint64_t{lap(taken - 1)} << 32 | std::uint64_t{slot})) {
+            // Freed before the position is given back: the next taker marks it allocated.
+            allocated_[scatter(slot)].store(0, std::memory_order_relaxed);
+            // seq_cst: a waiter's retry that follows it finds the position (the argument of
+            // publishes_seq_cst, with dequeue_ as the atomic).
+            if (dequeue_.compare_exchange_strong(taken, taken - 1, std::memory_order_seq_cst,
+                                                 std::memory_order_relaxed)) {
+                return;
+            }
+            allocated_[scatter(slot)].store(1, std::memory_order_relaxed);
+        }
+        const bool released = release(slot);
+        static_cast<void>(released);  // it was allocated: the release succeeds
+    }
+
+    /// @brief Every member but the constructor and destructor may be called from any number of
+    /// threads at once: pools over this list are concurrent (objpool/free_list_traits.hpp).
+    static constexpr bool is_thread_safe = true;
+
     /// @brief The step of release() that makes acquire() stop answering "none" is its seq_cst
     /// fetch_add of `enqueue_` (the only write to it), and acquire() answers "none" only after a
     /// seq_cst load of `enqueue_`: an acquire ordered after that fetch_add in the seq_cst order

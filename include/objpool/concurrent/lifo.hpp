@@ -112,6 +112,10 @@ public:
         return true;
     }
 
+    /// @brief Every member but the constructor and destructor may be called from any number of
+    /// threads at once: pools over this list are concurrent (objpool/free_list_traits.hpp).
+    static constexpr bool is_thread_safe = true;
+
     /// @brief The push CAS that makes a released slot available is a seq_cst read-modify-write
     /// of the head (as is every write to it), and acquire() starts with a seq_cst load of it:
     /// this orders a free before a waiter's retry without a fence (see

@@ -5,8 +5,7 @@
 #include <cstddef>
 #include <mutex>
 
-#include "../policy.hpp"
-#include "policy.hpp"
+#include "../free_list_traits.hpp"
 
 namespace objpool {
 
@@ -26,7 +25,8 @@ namespace objpool {
 /// @tparam Policy a single-threaded policy (see objpool/policy.hpp).
 template <class Policy>
 struct Locked {
-    static_assert(detail::check_policy<Policy>(), "objpool: Locked needs a policy");
+    /// @brief The wrapped single-threaded free list (checked: see objpool/free_list_traits.hpp).
+    using List = typename detail::checked_free_list<Policy>::type;
 
     /// @brief The free list (see objpool/concurrent/policy.hpp for the interface): every
     /// member locks the mutex around the same member of `Policy::FreeList`.
@@ -45,6 +45,13 @@ struct Locked {
             const std::lock_guard<std::mutex> lock(mutex_);
             return list_.release(slot);
         }
+        /// @brief As `Policy::FreeList::unacquire` (or its fallback, release), under the lock.
+        void unacquire(std::size_t slot) noexcept {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            free_list_traits<List>::unacquire(list_, slot);
+        }
+        /// @brief Every member locks the mutex: pools over this list are concurrent.
+        static constexpr bool is_thread_safe = true;
         /// @brief As `Policy::FreeList::is_allocated`, under the lock. @pre `slot < capacity()`.
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
             const std::lock_guard<std::mutex> lock(mutex_);
@@ -65,7 +72,7 @@ struct Locked {
 
     private:
         mutable std::mutex mutex_;
-        typename Policy::FreeList list_;
+        List list_;
         std::size_t capacity_ = list_.capacity();
     };
 };

@@ -11,6 +11,7 @@
 
 #include "../config.hpp"
 #include "../detail/atomic_array.hpp"
+#include "../detail/bits.hpp"
 #include "../detail/thread_cache.hpp"
 #include "policy.hpp"
 
@@ -65,8 +66,6 @@ namespace objpool {
 /// @tparam CacheCapacity the most slots a thread caches per pool (at least 2).
 template <class Policy, std::size_t CacheCapacity = 64>
 struct ThreadCached {
-    static_assert(detail::check_concurrent_policy<Policy>(),
-                  "objpool: ThreadCached needs a policy with a concurrent free list");
     static_assert(CacheCapacity >= 2 && CacheCapacity <= 0xFFFF,
                   "objpool: ThreadCached's CacheCapacity must be between 2 and 65535");
 
@@ -74,7 +73,11 @@ struct ThreadCached {
     class ConcurrentFreeList {
     public:
         /// @brief The shared free list behind the caches.
-        using SharedList = concurrent_free_list_t<Policy>;
+        using SharedList = typename detail::checked_concurrent_free_list<Policy>::type;
+
+        /// @brief Every member but the constructor and destructor may be called from any
+        /// number of threads at once.
+        static constexpr bool is_thread_safe = true;
 
         /// @brief All `capacity` slots free. O(1) besides the shared list's construction.
         /// @throws std::bad_alloc.
@@ -98,22 +101,15 @@ struct ThreadCached {
         /// O(1) from the cache; otherwise up to cache_capacity() / 2 acquires of the shared
         /// list.
         std::size_t acquire() noexcept {
-            detail::ThreadCache* const cache = local_cache();
-            if (cache == nullptr) {
-                return mark_out(shared_.acquire());
-            }
-            std::uint32_t count = cache->count.load(std::memory_order_relaxed);
-            if (count == 0) {
-                count = refill(*cache);
-                if (count == 0) {
-                    return capacity_;
+            const detail::CurrentCache& current = detail::current_thread_cache;
+            if (current.hub_uid == hub_uid_) {
+                detail::ThreadCache& cache = *current.cache;
+                const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
+                if (count != 0) {
+                    return pop(cache, count);
                 }
             }
-            --count;
-            const std::size_t slot = cache->slots()[count];
-            cache->count.store(count, std::memory_order_relaxed);
-            out_[slot].store(1, std::memory_order_relaxed);
-            return slot;
+            return acquire_slowly();
         }
 
         /// @brief Frees `slot` into the calling thread's cache if it is out; false (and nothing
@@ -140,31 +136,39 @@ struct ThreadCached {
 
         /// @brief Undoes claim(): `slot` is out again. @pre this thread's claim(slot) returned
         /// true and release_claimed(slot) was not called.
-        void unclaim(std::size_t slot) noexcept {
-            out_[slot].store(1, std::memory_order_relaxed);
-        }
+        void unclaim(std::size_t slot) noexcept { out_[slot].store(1, std::memory_order_relaxed); }
 
         /// @brief The second half of release(): makes the claimed `slot` available (in the
         /// calling thread's cache). @pre this thread's claim(slot) returned true.
         void release_claimed(std::size_t slot) noexcept {
-            detail::ThreadCache* const cache = local_cache();
-            if (cache == nullptr) {
-                release_shared(slot);
-                publish_fence();
-                return;
+            const detail::CurrentCache& current = detail::current_thread_cache;
+            if (current.hub_uid == hub_uid_) {
+                detail::ThreadCache& cache = *current.cache;
+                const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
+                if (count != cache.capacity) {
+                    push(cache, count, slot);
+                    return;
+                }
             }
-            std::uint32_t count = cache->count.load(std::memory_order_relaxed);
-            if (count == cache->capacity) {
-                count = spill(*cache, cache->capacity / 2);
-            }
-            cache->slots()[count] = static_cast<std::uint32_t>(slot);
-            cache->count.store(count + 1, std::memory_order_relaxed);
+            release_claimed_slowly(slot);
         }
 
         /// @brief Undoes the acquire() that just returned `slot` on this thread: the next
         /// acquire() of this thread returns it again. @pre `slot` was returned by this thread's
         /// last acquire() and is not shared with any other thread yet.
-        void unacquire(std::size_t slot) noexcept { static_cast<void>(release(slot)); }
+        void unacquire(std::size_t slot) noexcept {
+            out_[slot].store(0, std::memory_order_relaxed);
+            detail::ThreadCache* const cache = local_cache();
+            if (cache == nullptr) {
+                // Then the acquire had no cache either: the slot came from the shared list.
+                free_list_traits<SharedList>::unacquire(shared_, slot);
+                publish_fence();
+                return;
+            }
+            // The acquire popped the slot off this cache (or, if the cache is new, off the
+            // shared list), so there is room for it on top.
+            push(*cache, cache->count.load(std::memory_order_relaxed), slot);
+        }
 
         /// @brief Moves the calling thread's cached slots to the shared list, where every
         /// thread's acquire finds them. The concurrent pools call it before waking a thread
@@ -227,6 +231,51 @@ struct ThreadCached {
                        : detail::find_or_create_thread_cache(hub_, cache_capacity_);
         }
 
+        // The fast paths: the calling thread's cache holds `count` slots.
+        std::size_t pop(detail::ThreadCache& cache, std::uint32_t count) noexcept {
+            const std::size_t slot = cache.slots()[count - 1];
+            cache.count.store(count - 1, std::memory_order_relaxed);
+            out_[slot].store(1, std::memory_order_relaxed);
+            return slot;
+        }
+        static void push(detail::ThreadCache& cache, std::uint32_t count,
+                         std::size_t slot) noexcept {
+            cache.slots()[count] = static_cast<std::uint32_t>(slot);
+            cache.count.store(count + 1, std::memory_order_relaxed);
+        }
+
+        // No cache yet for this thread, or it is empty: out of line, so that the fast path
+        // stays small enough to inline into the pools.
+        OBJPOOL_DETAIL_NOINLINE std::size_t acquire_slowly() noexcept {
+            detail::ThreadCache* const cache = local_cache();
+            if (cache == nullptr) {
+                return mark_out(shared_.acquire());
+            }
+            std::uint32_t count = cache->count.load(std::memory_order_relaxed);
+            if (count == 0) {
+                count = refill(*cache);
+                if (count == 0) {
+                    return capacity_;
+                }
+            }
+            return pop(*cache, count);
+        }
+
+        // No cache yet for this thread, or it is full.
+        OBJPOOL_DETAIL_NOINLINE void release_claimed_slowly(std::size_t slot) noexcept {
+            detail::ThreadCache* const cache = local_cache();
+            if (cache == nullptr) {
+                release_shared(slot);
+                publish_fence();
+                return;
+            }
+            std::uint32_t count = cache->count.load(std::memory_order_relaxed);
+            if (count == cache->capacity) {
+                count = spill(*cache, cache->capacity / 2);
+            }
+            push(*cache, count, slot);
+        }
+
         std::size_t mark_out(std::size_t slot) noexcept {
             if (slot != capacity_) {
                 out_[slot].store(1, std::memory_order_relaxed);
@@ -278,7 +327,7 @@ struct ThreadCached {
         }
 
         static void publish_fence() noexcept {
-            if constexpr (!detail::publishes_seq_cst<SharedList>::value) {
+            if constexpr (!free_list_traits<SharedList>::publishes_seq_cst) {
                 std::atomic_thread_fence(std::memory_order_seq_cst);
             }
         }

@@ -8,18 +8,20 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "../error.hpp"
-#include "../policy.hpp"
+#include "raise.hpp"
 
 namespace objpool::detail {
 
+/// The most slots a pool can have (objpool::max_capacity): slot indices are stored in 32 bits.
+inline constexpr std::size_t max_slot_count = 0xFFFF'FFFFU;
+
 /// Returns `capacity`, or raises std::length_error when it exceeds objpool::max_capacity.
 inline std::size_t checked_capacity(std::size_t capacity) {
-    if (capacity > max_capacity) {
+    if (capacity > max_slot_count) {
         char message[96];
         static_cast<void>(std::snprintf(message, sizeof message,
                                         "objpool: capacity %zu exceeds the maximum %zu", capacity,
-                                        max_capacity));
+                                        max_slot_count));
         raise<std::length_error>(static_cast<const char*>(message));
     }
     return capacity;

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <type_traits>
 
 namespace objpool::detail {
 
@@ -104,6 +105,25 @@ private:
     std::mutex mutex_;
     std::condition_variable ready_;
 };
+
+/// @brief The waiting room of a single-threaded pool: nobody can wait, so a free has nobody to
+/// wake.
+struct NoWaiters {
+    template <bool published_seq_cst, class BeforeWake>
+    static void notify(BeforeWake&& /*before_wake*/) noexcept {}
+};
+
+/// After a release into `list`: wakes one waiter of `waiters`, if any, having first made
+/// the calling thread's cached slots visible to it (`Traits`: the list's free_list_traits).
+template <class Traits, class Waiters, class List>
+void notify_release(Waiters& waiters, List& list) noexcept {
+    waiters.template notify<Traits::publishes_seq_cst>(
+        [&list]() noexcept { Traits::publish_cached(list); });
+}
+
+/// The waiting room of a pool: ConcurrentWaiters for a thread-safe free list, else NoWaiters.
+template <bool thread_safe>
+using Waiters = std::conditional_t<thread_safe, ConcurrentWaiters, NoWaiters>;
 
 /// Converts a relative timeout into a steady_clock deadline, saturating instead of
 /// overflowing for huge timeouts (e.g. duration::max()).

@@ -1,12 +1,9 @@
 /// @file
-/// @brief The mapping between ids `first .. first+count-1` and slots `0 .. count-1`, with the
-/// BadFree message, shared by objpool::IdPool and objpool::ConcurrentIdPool.
+/// @brief The mapping between ids `first .. first+count-1` and slots `0 .. count-1`.
 #pragma once
 
 #include <cstddef>
 #include <type_traits>
-
-#include "../error.hpp"
 
 namespace objpool::detail {
 
@@ -32,14 +29,6 @@ public:
     /// @brief The id of `slot`.
     [[nodiscard]] Id to_id(std::size_t slot) const noexcept {
         return static_cast<Id>(static_cast<Unsigned>(first_) + static_cast<Unsigned>(slot));
-    }
-
-    /// @brief Raises objpool::BadFree for `id` in a pool of `capacity` ids.
-    // The last id is computed even for an empty pool, where the message does not use it:
-    // no branch here, one copy of the message code (detail::raise_bad_id_free).
-    [[noreturn]] void raise_bad_free(Id id, BadFree::Reason reason, std::size_t capacity) const {
-        raise_bad_id_free(DecimalText(id), reason, capacity, DecimalText(first_),
-                          DecimalText(to_id(capacity - 1)));
     }
 
 private:

@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "../error.hpp"
+#include "raise.hpp"
 
 namespace objpool::detail {
 

@@ -1,0 +1,111 @@
+/// @file
+/// @brief What an object pool records per slot besides its free list, single-threaded and
+/// thread-safe: which objects exist, which are out, and the high-water mark.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "atomic_array.hpp"
+#include "atomic_bits.hpp"
+
+namespace objpool::detail {
+
+/// @brief The per-slot record of an object pool over a free list that is thread-safe
+/// (`thread_safe`) or not; `own_out_bits`: whether the record keeps the "out" bits itself, or
+/// the free list does (a list with claim / unclaim / release_claimed, see
+/// objpool/free_list_traits.hpp, or any single-threaded list).
+template <bool thread_safe, bool own_out_bits = thread_safe>
+class SlotRecord;
+
+/// @brief Single-threaded: the free list's allocation bit says which objects are out, and, as
+/// single-threaded lists hand out never-used slots in ascending order, one watermark says which
+/// objects have been constructed. Nothing per slot.
+template <>
+class SlotRecord<false, false> {
+public:
+    explicit SlotRecord(std::size_t /*capacity*/) noexcept {}
+
+    /// Whether `slot`, just acquired, has never been handed out before.
+    [[nodiscard]] bool first_use(std::size_t slot) const noexcept { return slot == used_; }
+    /// Records that `slot` (for which first_use() held) has been handed out.
+    void note_first_use(std::size_t slot) noexcept { used_ = slot + 1; }
+    /// Whether `slot` has ever been handed out (its object exists, with Reuse).
+    [[nodiscard]] bool used(std::size_t slot) const noexcept { return slot < used_; }
+    /// Marks `slot` out: the free list's bit already does.
+    static void set_out(std::size_t /*slot*/) noexcept {}
+    /// One past the highest slot ever handed out.
+    [[nodiscard]] std::size_t high_water_mark() const noexcept { return used_; }
+    /// Heap bytes used.
+    [[nodiscard]] static std::size_t bytes() noexcept { return 0; }
+
+private:
+    std::size_t used_ = 0;  // slots below it have been handed out at least once
+};
+
+/// @brief Thread-safe, over a free list that tracks which slots are out itself: one atomic
+/// "used" bit a slot (thread-safe lists may hand never-used slots out in any order) and the
+/// high-water mark.
+template <>
+class SlotRecord<true, false> {
+public:
+    /// `capacity` slots, none used. O(1) besides the allocation (zero pages).
+    explicit SlotRecord(std::size_t capacity) : used_(capacity) {}
+
+    // Only the slot's current holder touches its "used" bit, and the free list orders holders.
+
+    /// Whether `slot`, just acquired, has never been handed out before.
+    [[nodiscard]] bool first_use(std::size_t slot) const noexcept { return !used_.test(slot); }
+    /// Records that `slot` (for which first_use() held) has been handed out.
+    void note_first_use(std::size_t slot) noexcept {
+        used_.set(slot);
+        std::size_t mark = high_water_.load(std::memory_order_relaxed);
+        while (mark < slot + 1 &&
+               !high_water_.compare_exchange_weak(mark, slot + 1, std::memory_order_release,
+                                                  std::memory_order_relaxed)) {
+        }
+    }
+    /// Whether `slot` has ever been handed out (its object exists, with Reuse).
+    [[nodiscard]] bool used(std::size_t slot) const noexcept { return used_.test(slot); }
+    /// Marks `slot` out: the free list already has.
+    static void set_out(std::size_t /*slot*/) noexcept {}
+    /// One past the highest slot ever handed out.
+    [[nodiscard]] std::size_t high_water_mark() const noexcept {
+        return high_water_.load(std::memory_order_acquire);
+    }
+    /// Heap bytes used.
+    [[nodiscard]] std::size_t bytes() const noexcept { return used_.bytes(); }
+
+private:
+    AtomicBits used_;  // set once the slot has been handed out (Reuse: constructed)
+    alignas(cache_line_bytes) std::atomic<std::size_t> high_water_{0};
+};
+
+/// @brief Thread-safe, over a free list whose release is one step: the "used" record above
+/// plus one atomic "out" bit a slot. A free claims the object with a test-and-clear of its
+/// "out" bit before the reset hook or destructor runs, so that of two racing frees exactly one
+/// runs them; the slot reaches the free list after them.
+template <>
+class SlotRecord<true, true> : public SlotRecord<true, false> {
+public:
+    /// `capacity` slots, none out or used. O(1) besides the allocations (zero pages).
+    explicit SlotRecord(std::size_t capacity) : SlotRecord<true, false>(capacity), out_(capacity) {}
+
+    /// Marks `slot` out: the last step of a get.
+    void set_out(std::size_t slot) noexcept { out_.set(slot); }
+    /// Whether `slot` is out (an object being constructed or reset is not).
+    [[nodiscard]] bool is_out(std::size_t slot) const noexcept { return out_.test(slot); }
+    /// Takes `slot` back from its holder: true for exactly one of several racing callers.
+    bool claim(std::size_t slot) noexcept { return out_.test_and_clear(slot); }
+    /// Undoes claim() (the reset hook threw: the object stays out).
+    void unclaim(std::size_t slot) noexcept { out_.set(slot); }
+    /// Heap bytes used.
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return SlotRecord<true, false>::bytes() + out_.bytes();
+    }
+
+private:
+    AtomicBits out_;  // set while the object is held by a user
+};
+
+}  // namespace objpool::detail

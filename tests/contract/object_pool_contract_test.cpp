@@ -1,0 +1,410 @@
+// The object pool contract, over every family x policy (pool_kinds.hpp): lazy construction and
+// reuse, leases and raw pointers, ids, exhaustion, refused frees that change nothing, the strong
+// guarantee with an in-place undo (a failed construction leaves the order of later ids as it
+// was), the reset hook, the destructor's report, and ASan poisoning of objects that are not out.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <objpool/detail/sanitizer.hpp>
+#include <objpool_catch.hpp>
+
+#include "pool_kinds.hpp"
+
+using objpool::BadFree;
+using objpool::ConstructOnGet;
+using objpool_contract::address_text;
+using objpool_contract::AllKinds;
+using objpool_contract::bad_free_of;
+
+namespace {
+
+// 24 bytes: a multiple of ASan's 8-byte granule, so that every family poisons it.
+struct Block {
+    std::uint64_t words[3] = {1, 2, 3};
+};
+
+// Counts live objects; its constructor throws when told to.
+struct Tracked {
+    static inline int live = 0;
+    static inline bool fail_next = false;
+    std::uint64_t value;
+    explicit Tracked(std::uint64_t initial = 0) : value(initial) {
+        if (fail_next) {
+            fail_next = false;
+            throw std::runtime_error("construction failed");
+        }
+        ++live;
+    }
+    Tracked(const Tracked&) = delete;
+    Tracked& operator=(const Tracked&) = delete;
+    ~Tracked() { --live; }
+};
+
+// Everything observable about an object pool, to prove that a call changed nothing.
+template <class Pool>
+struct Snapshot {
+    std::size_t available;
+    std::size_t high_water_mark;
+    std::vector<bool> out;
+
+    explicit Snapshot(const Pool& pool)
+        : available(pool.available()), high_water_mark(pool.high_water_mark()) {
+        for (std::size_t id = 1; id <= pool.capacity(); ++id) {
+            out.push_back(pool.is_allocated(id));
+        }
+    }
+    bool operator==(const Snapshot& other) const {
+        return available == other.available && high_water_mark == other.high_water_mark &&
+               out == other.out;
+    }
+};
+
+// The ids `count` gets hand out.
+template <class Pool, class... Args>
+std::vector<std::size_t> ids_of_gets(Pool& pool, std::size_t count, const Args&... args) {
+    std::vector<std::size_t> ids;
+    for (std::size_t get = 0; get < count; ++get) {
+        ids.push_back(pool.id_of(pool.acquire(args...)));
+    }
+    return ids;
+}
+
+// Gives back every object that is out.
+template <class Pool>
+void free_all(Pool& pool) {
+    for (std::size_t id = 1; id <= pool.capacity(); ++id) {
+        if (pool.is_allocated(id)) {
+            pool.free(pool.find(id));
+        }
+    }
+}
+
+#if OBJPOOL_ASAN_POISONING
+bool poisoned(const void* object, std::size_t bytes) {
+    const auto* first = static_cast<const char*>(object);
+    for (std::size_t byte = 0; byte < bytes; ++byte) {
+        if (__asan_address_is_poisoned(first + byte) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+bool addressable(const void* object, std::size_t bytes) {
+    return __asan_region_is_poisoned(const_cast<void*>(object), bytes) == nullptr;
+}
+#endif
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("An object pool builds each object on first use and reuses it",
+                        "[contract][object_pool]", AllKinds) {
+    using Pool = typename TestType::template ObjectPool<Tracked>;
+    Tracked::live = 0;
+    {
+        std::vector<std::size_t> built;
+        Pool pool(3, [&](std::size_t id) {
+            built.push_back(id);
+            return Tracked(id * 100);
+        });
+        STATIC_REQUIRE(Pool::is_thread_safe == TestType::concurrent);
+        CHECK(pool.capacity() == 3);
+        CHECK(pool.high_water_mark() == 0);
+        CHECK(pool.bookkeeping_bytes() > 0);
+        CHECK(Tracked::live == 0);  // nothing built at creation
+
+        auto lease = pool.get();
+        REQUIRE(lease);
+        CHECK(lease.id() == 1);
+        CHECK(lease->value == 100);
+        Tracked* const address = lease.get();
+        lease->value = 7;
+        CHECK(pool.find(1) == address);
+        CHECK(pool.is_allocated(1));
+        CHECK(pool.allocated() == 1);
+        lease = {};  // gives it back
+        CHECK_FALSE(pool.is_allocated(1));
+        CHECK(pool.find(1) == nullptr);
+        CHECK(std::as_const(pool).find(1) == nullptr);
+
+        // Whichever order the policy hands them out in, slot 1's object comes back as it was.
+        std::vector<Tracked*> all;
+        for (int get = 0; get < 3; ++get) {
+            all.push_back(pool.acquire());
+        }
+        CHECK(pool.find(1) == address);
+        CHECK(address->value == 7);
+        CHECK(pool.high_water_mark() == 3);
+        for (Tracked* const object : all) {
+            pool.free(object);
+        }
+        CHECK(built.size() == pool.high_water_mark());
+        CHECK(Tracked::live == static_cast<int>(pool.high_water_mark()));
+    }
+    CHECK(Tracked::live == 0);  // the pool destroyed what it built
+}
+
+TEMPLATE_LIST_TEST_CASE("An object pool maps ids and objects, and is exhausted at capacity",
+                        "[contract][object_pool]", AllKinds) {
+    using Pool = typename TestType::template ObjectPool<Block>;
+    Pool pool(3);
+    std::vector<typename Pool::lease_type> leases;
+    for (std::size_t id = 1; id <= 3; ++id) {
+        leases.push_back(pool.get());
+        REQUIRE(leases.back());
+        CHECK(leases.back().id() == id);
+        CHECK(pool.id_of(leases.back().get()) == id);
+        CHECK(pool.find(id) == leases.back().get());
+    }
+    CHECK(pool.available() == 0);
+    CHECK_FALSE(pool.get());
+    CHECK(pool.acquire() == nullptr);
+    CHECK(pool.id_of(nullptr) == 0);
+    Block outside;
+    CHECK(pool.id_of(&outside) == 0);
+    CHECK(pool.find(0) == nullptr);
+    CHECK(pool.find(4) == nullptr);
+    CHECK_FALSE(pool.is_allocated(0));
+
+    pool.free(leases[1]);
+    CHECK_FALSE(leases[1]);
+    CHECK(pool.available() == 1);
+    auto back = pool.get();
+    CHECK(back.id() == 2);
+}
+
+TEMPLATE_LIST_TEST_CASE("Objects of any alignment are aligned in the pool",
+                        "[contract][object_pool]", AllKinds) {
+    struct alignas(64) Line {
+        char bytes[64];
+    };
+    typename TestType::template ObjectPool<Line> pool(3);
+    std::vector<typename decltype(pool)::lease_type> lines;
+    for (int get = 0; get < 3; ++get) {
+        lines.push_back(pool.get());
+        REQUIRE(lines.back());
+        CHECK(reinterpret_cast<std::uintptr_t>(lines.back().get()) % 64 == 0);
+    }
+}
+
+TEMPLATE_LIST_TEST_CASE("An object pool refuses a bad free with BadFree and changes nothing",
+                        "[contract][object_pool][errors]", AllKinds) {
+    using Pool = typename TestType::template ObjectPool<Block>;
+    Pool pool(4);
+    Pool other(1);
+    Block* const freed = pool.acquire();
+    Block* const out = pool.acquire();
+    auto lease = pool.get();
+    auto foreign_lease = other.get();
+    pool.free(freed);
+    const Snapshot<Pool> before(pool);
+
+    SECTION("double free") {
+        const auto [message, reason] = bad_free_of([&] { pool.free(freed); });
+        CHECK(message ==
+              "objpool: cannot free object id 1 at " + address_text(freed) + ": not allocated");
+        CHECK(reason == BadFree::Reason::not_allocated);
+        CHECK_FALSE(pool.try_free(freed));
+    }
+    SECTION("an object never handed out") {
+        Block* const never = out + 2;
+        const auto [message, reason] = bad_free_of([&] { pool.free(never); });
+        CHECK(message ==
+              "objpool: cannot free object id 4 at " + address_text(never) + ": not allocated");
+        CHECK(reason == BadFree::Reason::not_allocated);
+    }
+    SECTION("a foreign pointer, null, one past the end, the middle of an object") {
+        Block outside;
+        Block* const past_end = freed + 4;
+        Block* const middle = reinterpret_cast<Block*>(reinterpret_cast<char*>(out) + 8);
+        for (Block* const pointer : {&outside, static_cast<Block*>(nullptr), past_end, middle}) {
+            const auto [message, reason] = bad_free_of([&] { pool.free(pointer); });
+            CHECK(message == "objpool: cannot free object at " + address_text(pointer) +
+                                 ": not an object of this pool");
+            CHECK(reason == BadFree::Reason::out_of_range);
+            CHECK_FALSE(pool.try_free(pointer));
+        }
+    }
+    SECTION("another pool's object and lease") {
+        const auto [message, reason] = bad_free_of([&] { pool.free(foreign_lease.get()); });
+        CHECK(message == "objpool: cannot free object at " + address_text(foreign_lease.get()) +
+                             ": not an object of this pool");
+        CHECK(reason == BadFree::Reason::out_of_range);
+        const auto [lease_message, lease_reason] = bad_free_of([&] { pool.free(foreign_lease); });
+        CHECK(lease_message == "objpool: cannot free a lease of another pool");
+        CHECK(lease_reason == BadFree::Reason::out_of_range);
+        CHECK(foreign_lease);
+    }
+    SECTION("an empty lease") {
+        typename Pool::lease_type empty;
+        const auto [message, reason] = bad_free_of([&] { pool.free(empty); });
+        CHECK(message == "objpool: cannot free an empty lease");
+        CHECK(reason == BadFree::Reason::not_allocated);
+    }
+    CHECK(Snapshot<Pool>(pool) == before);
+    CHECK(pool.is_allocated(pool.id_of(out)));
+    CHECK(lease);
+    pool.free(out);
+}
+
+namespace {
+std::vector<std::string> reported;
+void record(const char* message) noexcept {
+    reported.emplace_back(message);
+}
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE("ConstructOnGet builds from get's arguments and destroys on free",
+                        "[contract][object_pool][lifecycle]", AllKinds) {
+    using Pool = typename TestType::template ObjectPool<Tracked, ConstructOnGet>;
+    Tracked::live = 0;
+    {
+        Pool pool(2);
+        auto lease = pool.get(std::uint64_t{42});
+        REQUIRE(lease);
+        CHECK(lease->value == 42);
+        Tracked* const raw = pool.acquire(std::uint64_t{7});
+        CHECK(Tracked::live == 2);
+        pool.free(raw);
+        CHECK(Tracked::live == 1);
+        CHECK(pool.try_free(lease.get()));
+        CHECK(Tracked::live == 0);
+        reported.clear();
+        const auto previous = objpool::set_error_handler(&record);
+        lease = {};  // its object was freed through try_free: reported, not freed twice
+        objpool::set_error_handler(previous);
+        CHECK(reported == std::vector<std::string>{
+                              "objpool: a lease's object was freed through free(T*) before the "
+                              "lease"});
+        CHECK(pool.available() == 2);
+    }
+    CHECK(Tracked::live == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE(
+    "A failed construction is undone in place: later ids come in the same order",
+    "[contract][object_pool][exception_safety]", AllKinds) {
+    using Constructing = typename TestType::template ObjectPool<Tracked, ConstructOnGet>;
+    using Reusing = typename TestType::template ObjectPool<Tracked>;
+    Tracked::live = 0;
+    {
+        // Two pools through the same calls, except that one get of the first throws.
+        Constructing failing(5);
+        Constructing twin(5);
+        for (Constructing* pool : {&failing, &twin}) {
+            Tracked* const first = pool->acquire(std::uint64_t{1});
+            Tracked* const second = pool->acquire(std::uint64_t{2});
+            static_cast<void>(pool->acquire(std::uint64_t{3}));
+            pool->free(second);
+            pool->free(first);
+        }
+        const Snapshot<Constructing> before(failing);
+        Tracked::fail_next = true;
+        CHECK_THROWS_AS(failing.get(std::uint64_t{9}), std::runtime_error);
+        CHECK(Snapshot<Constructing>(failing) == before);
+        CHECK(ids_of_gets(failing, 4, std::uint64_t{0}) == ids_of_gets(twin, 4, std::uint64_t{0}));
+        free_all(failing);
+        free_all(twin);
+    }
+    {
+        // Reuse: construction happens on a slot's first use, so the failing get is the first.
+        bool fail = true;
+        Reusing failing(4, [&](std::size_t id) {
+            if (std::exchange(fail, false)) {
+                throw std::runtime_error("factory failed");
+            }
+            return Tracked(id);
+        });
+        Reusing twin(4);
+        CHECK_THROWS_AS(failing.get(), std::runtime_error);
+        CHECK(failing.available() == 4);
+        CHECK(failing.high_water_mark() == 0);
+        CHECK(ids_of_gets(failing, 4) == ids_of_gets(twin, 4));
+        CHECK(failing.find(1)->value == 1);  // built by the factory on the retry
+        free_all(failing);
+        free_all(twin);
+    }
+    CHECK(Tracked::live == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("A reset hook that throws leaves the object out",
+                        "[contract][object_pool][exception_safety]", AllKinds) {
+    bool fail = true;
+    int resets = 0;
+    typename TestType::template ObjectPool<Block> pool(
+        2, [](std::size_t) { return Block{}; },
+        [&](Block& block) {
+            if (std::exchange(fail, false)) {
+                throw std::runtime_error("reset failed");
+            }
+            block.words[0] = 0;
+            ++resets;
+        });
+    auto lease = pool.get();
+    REQUIRE(lease);
+    const std::size_t id = lease.id();
+    CHECK_THROWS_AS(pool.free(lease), std::runtime_error);
+    CHECK(lease);  // the lease keeps it
+    CHECK(pool.is_allocated(id));
+    CHECK(pool.available() == 1);
+    pool.free(lease);
+    CHECK(resets == 1);
+    CHECK_FALSE(pool.is_allocated(id));
+    CHECK(pool.available() == 2);
+}
+
+TEMPLATE_LIST_TEST_CASE("Destroying a pool with objects out reports it and destroys them",
+                        "[contract][object_pool]", AllKinds) {
+#ifndef NDEBUG
+    reported.clear();
+    const auto previous = objpool::set_error_handler(&record);
+    Tracked::live = 0;
+    {
+        typename TestType::template ObjectPool<Tracked, ConstructOnGet> pool(3);
+        static_cast<void>(pool.acquire(std::uint64_t{1}));
+        static_cast<void>(pool.acquire(std::uint64_t{2}));
+    }
+    objpool::set_error_handler(previous);
+    CHECK(Tracked::live == 0);
+    const std::string name = TestType::concurrent ? "ConcurrentObjectPool" : "ObjectPool";
+    CHECK(reported ==
+          std::vector<std::string>{"objpool: " + name + " destroyed while 2 objects are out"});
+#endif
+}
+
+TEMPLATE_LIST_TEST_CASE("Under ASan exactly the objects that are out are addressable",
+                        "[contract][object_pool][asan]", AllKinds) {
+#if OBJPOOL_ASAN_POISONING
+    SECTION("Reuse") {
+        typename TestType::template ObjectPool<Block> pool(3);
+        Block* const first = pool.acquire();
+        CHECK(addressable(first, sizeof(Block)));
+        CHECK(poisoned(first + 1, 2 * sizeof(Block)));  // never handed out
+        pool.free(first);
+        CHECK(poisoned(first, sizeof(Block)));
+        Block* const again = pool.acquire();
+        CHECK(addressable(again, sizeof(Block)));
+    }
+    SECTION("ConstructOnGet, with a constructor that throws") {
+        typename TestType::template ObjectPool<Tracked, ConstructOnGet> pool(2);
+        Tracked::fail_next = true;
+        CHECK_THROWS_AS(pool.acquire(std::uint64_t{1}), std::runtime_error);
+        Tracked* const object = pool.acquire(std::uint64_t{2});
+        REQUIRE(object != nullptr);
+        CHECK(addressable(object, sizeof(Tracked)));
+        CHECK(poisoned(object + 1, sizeof(Tracked)));
+        pool.free(object);
+        CHECK(poisoned(object, sizeof(Tracked)));
+    }
+#else
+    // Without ASan the hooks compile to nothing: a pool's objects stay plain memory.
+    typename TestType::template ObjectPool<Block> pool(1);
+    Block* const block = pool.acquire();
+    pool.free(block);
+    CHECK(OBJPOOL_ASAN_POISONING == 0);
+#endif
+}
