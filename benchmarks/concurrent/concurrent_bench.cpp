@@ -21,16 +21,16 @@
 // Names are "<workload>/<implementation>/real_time/threads:<t>". The pools have a capacity of
 // 65536, which neither workload comes near (at most 1024 + 8 out), so no get fails or waits.
 #include <benchmark/benchmark.h>
+#include <concurrentqueue/concurrentqueue.h>
 #include <dlfcn.h>
 #include <jemalloc/jemalloc.h>
 #include <mimalloc.h>
 #include <tbb/scalable_allocator.h>
 #include <unistd.h>
-
-#include <atomic>
 #include <boost/lockfree/queue.hpp>
 #include <boost/lockfree/stack.hpp>
-#include <concurrentqueue/concurrentqueue.h>
+
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -41,8 +41,6 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
-#include <type_traits>
-#include <utility>
 
 #include <objpool/objpool.hpp>
 
@@ -69,7 +67,9 @@ using Id = std::uint32_t;
 // ---------------------------------------------------------------------------------------------
 // What the workloads do with a handle.
 
-std::uint64_t stamp_of(const Object* object) { return reinterpret_cast<std::uintptr_t>(object); }
+std::uint64_t stamp_of(const Object* object) {
+    return reinterpret_cast<std::uintptr_t>(object);
+}
 
 // Write to a fresh object as its user would (both ends: an allocator's 64 bytes may straddle
 // two cache lines); an id carries nothing to write.
@@ -84,7 +84,9 @@ void use(Id) {}
 bool still_ours(const Object* object) {
     return object->words[0] == stamp_of(object) && object->words[7] == stamp_of(object);
 }
-bool still_ours(Id) { return true; }
+bool still_ours(Id) {
+    return true;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The implementations. Each is a type with a name(), a Handle (Object* or Id, where a value-
@@ -237,7 +239,9 @@ struct SynchronizedPoolResource {
     static constexpr bool thread_safe = true;
     static std::string name() { return "std::pmr::synchronized_pool_resource"; }
     std::pmr::synchronized_pool_resource resource;
-    Handle get() { return static_cast<Object*>(resource.allocate(sizeof(Object), alignof(Object))); }
+    Handle get() {
+        return static_cast<Object*>(resource.allocate(sizeof(Object), alignof(Object)));
+    }
     void free(Handle object) { resource.deallocate(object, sizeof(Object), alignof(Object)); }
 };
 
@@ -309,28 +313,28 @@ struct BoostQueueIds {
 };
 
 // Every implementation, in the order of the report: one line each.
-using Peers = std::tuple<                          //
-    ConcurrentObjectPool<Lifo>,                    //
-    ConcurrentObjectPool<Fifo>,                    //
-    ConcurrentObjectPool<Bitmap>,                  //
-    ConcurrentObjectPool<Locked<Lifo>>,            //
-    GlibcNewDelete,                                //
-    Mimalloc,                                      //
-    Jemalloc,                                      //
-    TbbScalableMalloc,                             //
-    SynchronizedPoolResource,                      //
-    ConcurrentIdPool<Lifo>,                        //
-    ConcurrentIdPool<Fifo>,                        //
-    ConcurrentIdPool<Bitmap>,                      //
-    ConcurrentIdPool<Locked<Lifo>>,                //
-    ConcurrentIdPool<Locked<Fifo>>,                //
-    ConcurrentIdPool<Locked<Bitmap>>,              //
-    MoodycamelQueueIds,                            //
-    BoostStackIds,                                 //
-    BoostQueueIds,                                 //
-    ObjectPool<Lifo>,                              //
-    IdPool<Lifo>,                                  //
-    IdPool<Fifo>,                                  //
+using Peers = std::tuple<                //
+    ConcurrentObjectPool<Lifo>,          //
+    ConcurrentObjectPool<Fifo>,          //
+    ConcurrentObjectPool<Bitmap>,        //
+    ConcurrentObjectPool<Locked<Lifo>>,  //
+    GlibcNewDelete,                      //
+    Mimalloc,                            //
+    Jemalloc,                            //
+    TbbScalableMalloc,                   //
+    SynchronizedPoolResource,            //
+    ConcurrentIdPool<Lifo>,              //
+    ConcurrentIdPool<Fifo>,              //
+    ConcurrentIdPool<Bitmap>,            //
+    ConcurrentIdPool<Locked<Lifo>>,      //
+    ConcurrentIdPool<Locked<Fifo>>,      //
+    ConcurrentIdPool<Locked<Bitmap>>,    //
+    MoodycamelQueueIds,                  //
+    BoostStackIds,                       //
+    BoostQueueIds,                       //
+    ObjectPool<Lifo>,                    //
+    IdPool<Lifo>,                        //
+    IdPool<Fifo>,                        //
     IdPool<Bitmap>>;
 
 // ---------------------------------------------------------------------------------------------
