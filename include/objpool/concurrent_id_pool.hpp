@@ -116,7 +116,8 @@ public:
         if (!slots_.release(slot)) {
             ids_.raise_bad_free(id, BadFree::Reason::not_allocated, capacity());
         }
-        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>();
+        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>(
+            [this]() noexcept { detail::publish_cached(slots_); });
     }
 
     /// @brief Gives `id` back if it is out; returns whether it was (false changes nothing).
@@ -128,7 +129,8 @@ public:
         if (slot >= capacity() || !slots_.release(slot)) {
             return false;
         }
-        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>();
+        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>(
+            [this]() noexcept { detail::publish_cached(slots_); });
         return true;
     }
 

@@ -375,7 +375,8 @@ private:
         const bool released = slots_.release(slot);
         OBJPOOL_ASSERT(released, "the free list refused a slot the pool held");
         static_cast<void>(released);
-        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>();
+        waiters_.notify<detail::publishes_seq_cst<FreeList>::value>(
+            [this]() noexcept { detail::publish_cached(slots_); });
     }
 
     void give_back_leased(T* object) noexcept {

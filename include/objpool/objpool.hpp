@@ -14,6 +14,7 @@
 
 #include "concurrent_id_pool.hpp"
 #include "concurrent_object_pool.hpp"
+#include "concurrent/thread_cached.hpp"
 #include "config.hpp"
 #include "error.hpp"
 #include "handle_pool.hpp"

@@ -18,6 +18,8 @@ using objpool::BadFree;
 using objpool::ConcurrentIdPool;
 using objpool::ConcurrentObjectPool;
 using objpool_concurrent_test::AllPolicies;
+using objpool_concurrent_test::CachedPolicies;
+using objpool_concurrent_test::ExactPolicies;
 using objpool_concurrent_test::Random;
 using objpool_concurrent_test::run_threads;
 using objpool_concurrent_test::stress_operations;
@@ -197,17 +199,18 @@ TEMPLATE_TEST_CASE("ConcurrentIdPool<Bitmap>: summary hints are exact again once
     }
 }
 
-TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: get never reports exhaustion while an id is free",
-                        "[concurrent][stress][exhaustion]", AllPolicies) {
-    // Each thread holds at most `hold` ids and the pool has threads * hold + 1, so at every
-    // moment at least one id is free and every get must succeed: an exhausted answer built on
-    // stale hints or counts would show here. Nearly full pools keep Bitmap's leaf words full,
-    // so its refills (releases into full words) and exhaustion scans run all the time.
+// Each thread holds at most `hold` ids and the pool has threads * hold + 1 more than
+// `cached_per_thread` for each other thread, so at every moment at least one id is free outside
+// the other threads' caches and every get must succeed: an exhausted answer built on stale hints
+// or counts would show here. Nearly full pools keep Bitmap's leaf words full, so its refills
+// (releases into full words) and exhaustion scans run all the time.
+template <class Policy>
+void check_no_false_exhaustion(std::size_t cached_per_thread) {
     for (const std::size_t hold : {std::size_t{40}, std::size_t{1100}}) {
         for (const unsigned threads : thread_counts) {
             CAPTURE(hold, threads);
-            const std::size_t capacity = threads * hold + 1;
-            ConcurrentIdPool<TestType> pool(capacity);
+            const std::size_t capacity = threads * hold + 1 + (threads - 1) * cached_per_thread;
+            ConcurrentIdPool<Policy> pool(capacity);
             const std::size_t rounds = stress_operations() / 2 / threads;
             std::vector<std::size_t> failures(threads, 0);
             run_threads(threads, [&](unsigned me) {
@@ -243,6 +246,18 @@ TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: get never reports exhaustion while an
             CHECK(pool.available() == capacity);
         }
     }
+}
+
+TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: get never reports exhaustion while an id is free",
+                        "[concurrent][stress][exhaustion]", ExactPolicies) {
+    check_no_false_exhaustion<TestType>(0);
+}
+
+TEMPLATE_LIST_TEST_CASE(
+    "ConcurrentIdPool<ThreadCached>: get fails only while other caches hold the free ids",
+    "[concurrent][stress][exhaustion][thread_cached]", CachedPolicies) {
+    // The documented bound: at most the cache capacity (64 at most) in each other thread.
+    check_no_false_exhaustion<TestType>(64);
 }
 
 TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool: counts stay exact with more threads than stripes",

@@ -25,10 +25,20 @@
 
 namespace objpool_concurrent_test {
 
-/// Every concurrent policy: the three lock-free free lists and the locked baseline.
-using AllPolicies = std::tuple<objpool::Fifo, objpool::Lifo, objpool::Bitmap,
-                               objpool::Locked<objpool::Fifo>, objpool::Locked<objpool::Lifo>,
-                               objpool::Locked<objpool::Bitmap>>;
+/// The concurrent policies whose get fails only when every id is out: the three lock-free
+/// free lists and the locked baseline.
+using ExactPolicies =
+    std::tuple<objpool::Fifo, objpool::Lifo, objpool::Bitmap, objpool::Locked<objpool::Fifo>,
+               objpool::Locked<objpool::Lifo>, objpool::Locked<objpool::Bitmap>>;
+
+/// The thread-cached policies: get may fail while other threads' caches hold free ids.
+using CachedPolicies =
+    std::tuple<objpool::ThreadCached<objpool::Lifo>, objpool::ThreadCached<objpool::Fifo>,
+               objpool::ThreadCached<objpool::Bitmap>,
+               objpool::ThreadCached<objpool::Locked<objpool::Fifo>, 8>>;
+
+/// Every concurrent policy.
+using AllPolicies = decltype(std::tuple_cat(ExactPolicies{}, CachedPolicies{}));
 
 /// get/free operations a stress configuration runs in total (over all its threads).
 inline std::size_t stress_operations() {

@@ -50,6 +50,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include "../policy.hpp"
 
@@ -90,6 +91,22 @@ struct publishes_seq_cst : std::false_type {};
 template <class List>
 struct publishes_seq_cst<List, std::void_t<decltype(List::publishes_seq_cst)>>
     : std::bool_constant<List::publishes_seq_cst> {};
+
+/// Whether List has `void publish_cached() noexcept` (it keeps freed slots per thread).
+template <class List, class = void>
+struct has_publish_cached : std::false_type {};
+template <class List>
+struct has_publish_cached<List, std::void_t<decltype(std::declval<List&>().publish_cached())>>
+    : std::true_type {};
+
+/// Makes the calling thread's cached free slots visible to every thread's acquire, for lists
+/// that cache per thread; nothing for the others.
+template <class List>
+void publish_cached(List& list) noexcept {
+    if constexpr (has_publish_cached<List>::value) {
+        list.publish_cached();
+    }
+}
 
 template <class Policy, bool = has_concurrent_free_list<Policy>::value>
 struct concurrent_free_list_checks {

@@ -46,12 +46,16 @@ public:
     ///
     /// noexcept so that frees keep the single-threaded pools' exception contract: a mutex that
     /// fails to lock (std::system_error, which does not happen in practice) ends the program.
-    template <bool published_seq_cst>
-    void notify() noexcept {
+    ///
+    /// @param before_wake called first when somebody waits: a free list that caches freed
+    /// slots per thread moves them where the waiter looks (ThreadCached's publish_cached).
+    template <bool published_seq_cst, class BeforeWake>
+    void notify(BeforeWake&& before_wake) noexcept {
         if constexpr (!published_seq_cst) {
             std::atomic_thread_fence(std::memory_order_seq_cst);  // X in the argument above
         }
         if (waiters_.load(std::memory_order_seq_cst) != 0) {
+            before_wake();
             // Taking the mutex orders this notification after the waiter's last retry.
             { const std::lock_guard<std::mutex> lock(mutex_); }
             ready_.notify_one();
