@@ -41,6 +41,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 
 #include <objpool/objpool.hpp>
 
@@ -50,6 +51,7 @@ using objpool::Bitmap;
 using objpool::Fifo;
 using objpool::Lifo;
 using objpool::Locked;
+using objpool::ThreadCached;
 
 constexpr std::size_t capacity = 65'536;
 constexpr std::size_t held_per_thread = 4;
@@ -110,6 +112,15 @@ struct PolicyName<Bitmap> {
 template <class Policy>
 struct PolicyName<Locked<Policy>> {
     static std::string get() { return "Locked<" + PolicyName<Policy>::get() + ">"; }
+};
+template <class Policy, std::size_t CacheCapacity>
+struct PolicyName<ThreadCached<Policy, CacheCapacity>> {
+    static std::string get() {
+        const bool default_capacity =
+            std::is_same_v<ThreadCached<Policy>, ThreadCached<Policy, CacheCapacity>>;
+        return "ThreadCached<" + PolicyName<Policy>::get() +
+               (default_capacity ? std::string() : ", " + std::to_string(CacheCapacity)) + ">";
+    }
 };
 
 // objpool's raw-pointer interface (acquire / free(T*)), the counterpart of malloc / free.
@@ -313,28 +324,34 @@ struct BoostQueueIds {
 };
 
 // Every implementation, in the order of the report: one line each.
-using Peers = std::tuple<                //
-    ConcurrentObjectPool<Lifo>,          //
-    ConcurrentObjectPool<Fifo>,          //
-    ConcurrentObjectPool<Bitmap>,        //
-    ConcurrentObjectPool<Locked<Lifo>>,  //
-    GlibcNewDelete,                      //
-    Mimalloc,                            //
-    Jemalloc,                            //
-    TbbScalableMalloc,                   //
-    SynchronizedPoolResource,            //
-    ConcurrentIdPool<Lifo>,              //
-    ConcurrentIdPool<Fifo>,              //
-    ConcurrentIdPool<Bitmap>,            //
-    ConcurrentIdPool<Locked<Lifo>>,      //
-    ConcurrentIdPool<Locked<Fifo>>,      //
-    ConcurrentIdPool<Locked<Bitmap>>,    //
-    MoodycamelQueueIds,                  //
-    BoostStackIds,                       //
-    BoostQueueIds,                       //
-    ObjectPool<Lifo>,                    //
-    IdPool<Lifo>,                        //
-    IdPool<Fifo>,                        //
+using Peers = std::tuple<                        //
+    ConcurrentObjectPool<Lifo>,                  //
+    ConcurrentObjectPool<Fifo>,                  //
+    ConcurrentObjectPool<Bitmap>,                //
+    ConcurrentObjectPool<Locked<Lifo>>,          //
+    ConcurrentObjectPool<ThreadCached<Lifo>>,    //
+    ConcurrentObjectPool<ThreadCached<Fifo>>,    //
+    ConcurrentObjectPool<ThreadCached<Bitmap>>,  //
+    GlibcNewDelete,                              //
+    Mimalloc,                                    //
+    Jemalloc,                                    //
+    TbbScalableMalloc,                           //
+    SynchronizedPoolResource,                    //
+    ConcurrentIdPool<Lifo>,                      //
+    ConcurrentIdPool<Fifo>,                      //
+    ConcurrentIdPool<Bitmap>,                    //
+    ConcurrentIdPool<Locked<Lifo>>,              //
+    ConcurrentIdPool<Locked<Fifo>>,              //
+    ConcurrentIdPool<Locked<Bitmap>>,            //
+    ConcurrentIdPool<ThreadCached<Lifo>>,        //
+    ConcurrentIdPool<ThreadCached<Fifo>>,        //
+    ConcurrentIdPool<ThreadCached<Bitmap>>,      //
+    MoodycamelQueueIds,                          //
+    BoostStackIds,                               //
+    BoostQueueIds,                               //
+    ObjectPool<Lifo>,                            //
+    IdPool<Lifo>,                                //
+    IdPool<Fifo>,                                //
     IdPool<Bitmap>>;
 
 // ---------------------------------------------------------------------------------------------
