@@ -86,7 +86,7 @@ def check_targets(timings, impls):
         for threads in THREADS:
             mine, glibc = timings.get((workload, ours, threads)), timings.get((workload, GLIBC, threads))
             if mine and glibc:
-                rows.append((f"{ours} no slower than glibc new/delete, {workload}, {threads} threads",
+                rows.append((f"{ours} no slower than glibc new/delete, {workload}, {threads} thread{'s' if threads > 1 else ''}",
                              f"{fmt(mine)} vs {fmt(glibc)} ns ({mine / glibc:.2f}x)", mine <= glibc))
     one, two = timings.get(("same-thread", ours, 1)), timings.get(("same-thread", ours, 2))
     if one and two:
