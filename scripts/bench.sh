@@ -11,8 +11,9 @@
 #                                      docs/benchmarks.md, and docs/concurrency.png; ~3 min on 2 cores
 # Environment: CXX (default clang++ when installed, else g++), BENCH_REPETITIONS (default 5;
 # concurrent: 3), BENCH_MIN_TIME (seconds, default 0.1), BENCH_FILTER (a --benchmark_filter
-# regex, default all), BENCH_BUILD_DIR (default build/bench), BENCH_PUBLISH (concurrent only:
-# 0 renders into $BENCH_BUILD_DIR/results and leaves docs/ alone; default 1).
+# regex, default all), BENCH_BUILD_DIR (default build/bench); concurrent only: BENCH_THREADS
+# (thread counts, default 1,2,4,8) and BENCH_PUBLISH (0 renders into $BENCH_BUILD_DIR/results
+# and leaves docs/ alone; default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +46,10 @@ min_time="${BENCH_MIN_TIME:-0.1}"
 filter="${BENCH_FILTER:-.}"
 build="${BENCH_BUILD_DIR:-build/bench}"
 results="${build}/results"
-command="scripts/bench.sh${1:+ $1} (CXX=${cxx##*/} BENCH_REPETITIONS=${repetitions} BENCH_MIN_TIME=${min_time})"
+threads="${BENCH_THREADS:-1,2,4,8}"
+settings="CXX=${cxx##*/} BENCH_REPETITIONS=${repetitions} BENCH_MIN_TIME=${min_time}"
+[ "$mode" = concurrent ] && settings+=" BENCH_THREADS=${threads}"
+command="scripts/bench.sh${1:+ $1} (${settings})"
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
   -DOBJPOOL_BUILD_BENCHMARKS=ON -DOBJPOOL_BUILD_TESTS=OFF -DOBJPOOL_BUILD_EXAMPLES=OFF \
@@ -79,10 +83,11 @@ if [ "$mode" = concurrent ]; then
   cmake --build "$build" -j2 --target objpool_concurrent_bench
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   start="$(date +%s)"
-  echo "=== concurrent: ${repetitions} repetitions interleaved, min time ${min_time}s ($(date -u +%H:%M:%S))"
-  "$build/benchmarks/concurrent/objpool_concurrent_bench" --benchmark_filter="$filter" \
-    --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
-    --benchmark_report_aggregates_only=true --benchmark_min_time="$min_time" \
+  echo "=== concurrent: threads ${threads}, ${repetitions} repetitions interleaved, min time ${min_time}s ($(date -u +%H:%M:%S))"
+  "$build/benchmarks/concurrent/objpool_concurrent_bench" --threads="$threads" \
+    --benchmark_filter="$filter" --benchmark_repetitions="$repetitions" \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    --benchmark_min_time="$min_time" \
     --benchmark_out="$results/concurrent.json" --benchmark_out_format=json
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
   write_meta "$results/concurrent-meta.json"

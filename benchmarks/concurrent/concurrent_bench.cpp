@@ -1,5 +1,6 @@
 // The thread-safe pools against the allocators and lock-free containers a user would otherwise
-// build a pool from, per thread count (1, 2, 4, 8; on a 2-core machine up to 4x oversubscribed).
+// build a pool from, per thread count (1, 2, 4, 8 by default, up to 4x oversubscribed on a 2-core
+// machine; --threads=1,2,4,8,16 chooses others).
 //
 // Workloads (one get+free pair an iteration, every thread the same number of iterations):
 // - "same-thread": every thread keeps 4 handles out and frees its oldest, then gets a new one.
@@ -42,6 +43,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include <objpool/objpool.hpp>
 
@@ -56,7 +58,6 @@ using objpool::ThreadCached;
 constexpr std::size_t capacity = 65'536;
 constexpr std::size_t held_per_thread = 4;
 constexpr std::size_t table_size = 1'024;  // a power of two: the slot is a masked random number
-constexpr int thread_counts[] = {1, 2, 4, 8};
 
 // A 64-byte object, the size a small pooled object (a connection handle, a request) has.
 struct Object {
@@ -467,8 +468,8 @@ void cross_thread(benchmark::State& state) {
 }
 
 template <class Impl>
-void add(const char* workload, void (*run)(benchmark::State&),
-         void (*setup)(const benchmark::State&)) {
+void add(const std::vector<int>& thread_counts, const char* workload,
+         void (*run)(benchmark::State&), void (*setup)(const benchmark::State&)) {
     const std::string name = std::string(workload) + "/" + Impl::name();
     auto* benchmark = benchmark::RegisterBenchmark(name.c_str(), run)
                           ->Setup(setup)
@@ -482,9 +483,47 @@ void add(const char* workload, void (*run)(benchmark::State&),
 }
 
 template <class... Impls>
-void add_all(std::tuple<Impls...>*) {
-    (add<Impls>("same-thread", &same_thread<Impls>, &Shared<Impls>::create_pool_only), ...);
-    (add<Impls>("cross-thread", &cross_thread<Impls>, &Shared<Impls>::create_with_table), ...);
+void add_all(std::tuple<Impls...>*, const std::vector<int>& thread_counts) {
+    (add<Impls>(thread_counts, "same-thread", &same_thread<Impls>,
+                &Shared<Impls>::create_pool_only),
+     ...);
+    (add<Impls>(thread_counts, "cross-thread", &cross_thread<Impls>,
+                &Shared<Impls>::create_with_table),
+     ...);
+}
+
+constexpr const char* threads_flag = "--threads=";
+constexpr int most_threads = 256;  // the pools' capacity holds 1024 + 4 x 256 out
+
+// The thread counts of --threads=1,2,4,8 (the default, for a 2-core machine), taken out of
+// argv before Google Benchmark reads it; empty when the list is malformed.
+std::vector<int> take_thread_counts(int& argc, char** argv) {
+    std::vector<int> counts{1, 2, 4, 8};
+    int kept = 1;
+    for (int index = 1; index < argc; ++index) {
+        if (std::strncmp(argv[index], threads_flag, std::strlen(threads_flag)) != 0) {
+            argv[kept++] = argv[index];
+            continue;
+        }
+        counts.clear();
+        const char* cursor = argv[index] + std::strlen(threads_flag);
+        while (true) {
+            char* end = nullptr;
+            const long count = std::strtol(cursor, &end, 10);
+            if (end == cursor || count < 1 || count > most_threads ||
+                (*end != ',' && *end != '\0')) {
+                return {};
+            }
+            counts.push_back(static_cast<int>(count));
+            if (*end == '\0') {
+                break;
+            }
+            cursor = end + 1;
+        }
+    }
+    argc = kept;
+    argv[argc] = nullptr;
+    return counts;
 }
 
 // Debian's libjemalloc keeps its thread state in initial-exec TLS, which a library loaded with
@@ -529,7 +568,13 @@ int main(int argc, char** argv) {
                      error.what());
         return 1;
     }
-    add_all(static_cast<Peers*>(nullptr));
+    const std::vector<int> thread_counts = take_thread_counts(argc, argv);
+    if (thread_counts.empty()) {
+        std::fprintf(stderr, "objpool_concurrent_bench: %sN[,N...] takes thread counts 1 to %d\n",
+                     threads_flag, most_threads);
+        return 2;
+    }
+    add_all(static_cast<Peers*>(nullptr), thread_counts);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
         return 1;
