@@ -13,11 +13,12 @@
 // handing out memory nobody uses, and a peer that hands one object to two holders fails the
 // run. Id peers hand out ids 1 .. capacity (0 is never valid).
 //
-// The metric: Google Benchmark runs the threads together (UseRealTime: wall-clock time) and
-// every thread reports its iterations as items, so items_per_second is get+free pairs over all
-// threads per second of wall-clock time, and 1e9 / items_per_second is the wall-clock time per
-// pair, all threads together (what benchmarks/concurrent/render.py reports). Lower is better;
-// with perfect scaling it halves from 1 to 2 threads on 2 cores.
+// The metric: Google Benchmark starts the threads together at a barrier, each times its own
+// loop in wall-clock time (UseRealTime) and reports its iterations as items; items_per_second
+// is the pairs of all threads divided by the mean of the threads' times, so 1e9 /
+// items_per_second (what benchmarks/concurrent/render.py reports, and the "Time" column) is the
+// wall-clock time per pair, all threads together. Lower is better; with perfect scaling it
+// halves from 1 to 2 threads on 2 cores.
 //
 // Names are "<workload>/<implementation>/real_time/threads:<t>". The pools have a capacity of
 // 65536, which neither workload comes near (at most 1024 + 8 out), so no get fails or waits.
