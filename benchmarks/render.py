@@ -9,6 +9,7 @@ M.json is objpool_bench_memory's output, I.json is instructions.py's, META.json 
 (date, cpu, compiler, load, command).
 """
 import argparse
+import importlib.util
 import json
 import os
 from collections import defaultdict
@@ -165,6 +166,32 @@ def check_targets(timings, impls, memory, instructions):
     return rows
 
 
+THREAD_SAFE_SECTION = """## Thread-safe pools
+
+`scripts/bench.sh concurrent` measures the thread-safe pools (`ConcurrentObjectPool<T, P>` and
+`ConcurrentIdPool<P>`) at 1, 2, 4 and 8 threads against glibc's, mimalloc's, jemalloc's and TBB's
+allocators, `std::pmr::synchronized_pool_resource` and id free lists made of
+moodycamel::ConcurrentQueue and boost::lockfree, on a same-thread and a cross-thread workload;
+[concurrency.md](concurrency.md#benchmarks) describes the method and the peers.
+"""
+
+
+def concurrent_figures(path):
+    """The section benchmarks/concurrent/render.py publishes, kept from the file being replaced."""
+    spec = importlib.util.spec_from_file_location(
+        "concurrent_render", os.path.join(os.path.dirname(os.path.abspath(__file__)), "concurrent", "render.py"))
+    concurrent_render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(concurrent_render)
+    begin, end = concurrent_render.BEGIN, concurrent_render.END
+    previous = ""
+    if os.path.exists(path):
+        with open(path) as file:
+            previous = file.read()
+    if begin in previous and end in previous.split(begin, 1)[1]:
+        return begin + previous.split(begin, 1)[1].split(end, 1)[0] + end + "\n"
+    return f"{begin}\nNot measured yet: run `scripts/bench.sh concurrent`.\n{end}\n"
+
+
 def render_markdown(path, timings, impls, memory, instructions, meta, targets):
     mem = {entry["name"]: entry for entry in memory["implementations"]}
     instr = instructions["instructions_per_pair"]
@@ -252,8 +279,11 @@ def render_markdown(path, timings, impls, memory, instructions, meta, targets):
     if os.path.exists(notes):
         with open(notes) as file:
             out.append(file.read().rstrip() + "\n")
+    out.append(THREAD_SAFE_SECTION)
+    out.append(concurrent_figures(path))
     out.append("## Reproduce\n")
-    out.append("```sh\nscripts/bench.sh            # builds build/bench (Release), runs, renders docs/\n```\n")
+    out.append("```sh\nscripts/bench.sh            # builds build/bench (Release), runs, renders docs/\n"
+               "scripts/bench.sh concurrent # the thread-safe pools: the figures of the section above\n```\n")
     out.append(f"Run command: `{meta['command']}`\n")
     with open(path, "w") as file:
         file.write("\n".join(out))
