@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -289,4 +290,57 @@ TEST_CASE("ThreadCached: objects keep their identity through the caches",
     CHECK_THROWS_AS(pool.free(&outside), objpool::BadFree);
     pool.free(again);
     CHECK_THROWS_AS(pool.free(again), objpool::BadFree);
+}
+
+namespace {
+
+// Frees its id from a thread_local destructor that runs after the thread gave its caches back.
+struct FreesAtThreadExit {
+    ConcurrentIdPool<ThreadCached<objpool::Lifo>>* pool = nullptr;
+    std::uint32_t id = 0;
+    FreesAtThreadExit() = default;
+    FreesAtThreadExit(const FreesAtThreadExit&) = delete;
+    FreesAtThreadExit& operator=(const FreesAtThreadExit&) = delete;
+    ~FreesAtThreadExit() {
+        if (pool != nullptr) {
+            pool->free(id);
+            freed_late = pool->get().has_value();  // the shared list, directly
+        }
+    }
+    static inline std::atomic<bool> freed_late{false};
+};
+
+}  // namespace
+
+TEST_CASE("ThreadCached: a thread_local destructor may free after the caches went back",
+          "[concurrent][thread_cached][lifetime]") {
+    ConcurrentIdPool<ThreadCached<objpool::Lifo>> pool(1024);
+    std::thread thread([&pool] {
+        // Constructed before the thread's first use of a pool, so destroyed after its caches.
+        thread_local FreesAtThreadExit holder;
+        holder.pool = &pool;
+        holder.id = *pool.get();
+    });
+    thread.join();
+    CHECK(FreesAtThreadExit::freed_late);
+    CHECK(pool.allocated() == 1);  // the id the destructor got last
+}
+
+TEST_CASE("ThreadCached: a failed construction is undone on top of the thread's cache",
+          "[concurrent][thread_cached][exception_safety]") {
+    struct Fussy {
+        explicit Fussy(bool fail) {
+            if (fail) {
+                throw std::runtime_error("construction failed");
+            }
+        }
+    };
+    ConcurrentObjectPool<Fussy, ThreadCached<objpool::Fifo>, objpool::ConstructOnGet> pool(1024);
+    Fussy* const first = pool.acquire(false);
+    pool.free(first);
+    CHECK_THROWS_AS(pool.acquire(true), std::runtime_error);
+    CHECK(pool.available() == 1024);
+    Fussy* const again = pool.acquire(false);
+    CHECK(again == first);  // the same slot again, as if nothing had happened
+    pool.free(again);
 }
