@@ -303,7 +303,11 @@ public:
     /// @brief Heap bytes of bookkeeping (the free list, and for a concurrent pool two bits a
     /// slot), the objects aside.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
-        return traits::bookkeeping_bytes(slots_) + record_.bytes();
+        if constexpr (is_thread_safe) {
+            return traits::bookkeeping_bytes(slots_) + record_.bytes();
+        } else {
+            return traits::bookkeeping_bytes(slots_);
+        }
     }
 
 private:
@@ -347,6 +351,24 @@ private:
         }
     }
 
+    // Undoes claim() (the reset hook threw: the object stays out). Single-threaded, the claim
+    // was only a check.
+    void unclaim(std::size_t slot) noexcept {
+        if constexpr (is_thread_safe) {
+            record_.unclaim(slot);
+        } else {
+            static_cast<void>(slot);
+        }
+    }
+
+    // Wakes a thread waiting in get_for / get_until (concurrent pools; nobody waits otherwise).
+    template <bool published_seq_cst>
+    void notify_waiters() noexcept {
+        if constexpr (is_thread_safe) {
+            waiters_.template notify<published_seq_cst>();
+        }
+    }
+
     // Turns an acquired slot (or capacity(): none) into an out object.
     template <class... Args>
     OBJPOOL_DETAIL_ALWAYS_INLINE T* take(std::size_t slot, Args&&... args) {
@@ -368,7 +390,9 @@ private:
             OBJPOOL_ASSERT(slot < record_.high_water_mark(),
                            "the policy handed out a never-used slot out of order");
         }
-        record_.set_out(slot);
+        if constexpr (is_thread_safe) {
+            record_.set_out(slot);  // the last step: the object is out from here on
+        }
         return object;
     }
 
@@ -380,8 +404,9 @@ private:
         detail::UndoUnlessDismissed undo_acquire([this, slot, object]() noexcept {
             poison(object, sizeof(T));
             traits::unacquire(slots_, slot);
-            // A waiter that failed while the slot was held must see it back.
-            waiters_.template notify<false>();
+            // A waiter that failed while the slot was held must see it back; the undo may not
+            // publish through a seq_cst write, so the waiting room pays the fence.
+            notify_waiters<false>();
         });
         detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
         undo_acquire.dismiss();
@@ -422,7 +447,7 @@ private:
         if (!traits::release(slots_, slot)) {
             return false;
         }
-        waiters_.template notify<traits::publishes_seq_cst>();
+        notify_waiters<traits::publishes_seq_cst>();
         return true;
     }
 
@@ -432,7 +457,7 @@ private:
         if (!claim(slot)) {
             return false;
         }
-        detail::UndoUnlessDismissed keep_out([this, slot]() noexcept { record_.unclaim(slot); });
+        detail::UndoUnlessDismissed keep_out([this, slot]() noexcept { unclaim(slot); });
         // The analyzer cannot see that index_of() maps a null object past the capacity, which
         // free() refuses before calling here.
         reset_(*object);  // NOLINT(clang-analyzer-core.NonNullParamChecker)

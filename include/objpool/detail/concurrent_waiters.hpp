@@ -102,12 +102,8 @@ private:
     std::condition_variable ready_;
 };
 
-/// @brief The waiting room of a single-threaded pool: nobody can wait, so a free has nobody to
-/// wake.
-struct NoWaiters {
-    template <bool published_seq_cst>
-    static void notify() noexcept {}
-};
+/// @brief The waiting room of a single-threaded pool: nobody can wait, so it is empty.
+struct NoWaiters {};
 
 /// The waiting room of a pool: ConcurrentWaiters for a thread-safe free list, else NoWaiters.
 template <bool thread_safe>
