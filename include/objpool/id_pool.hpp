@@ -116,7 +116,7 @@ public:
         if (!traits::release(slots_, slot)) {
             raise_bad_free(id, BadFree::Reason::not_allocated);
         }
-        detail::notify_release<traits>(waiters_, slots_);
+        notify_waiters();
     }
 
     /// @brief Gives `id` back if it is out; returns whether it was (false changes nothing).
@@ -128,7 +128,7 @@ public:
         if (slot >= capacity() || !traits::release(slots_, slot)) {
             return false;
         }
-        detail::notify_release<traits>(waiters_, slots_);
+        notify_waiters();
         return true;
     }
 
@@ -156,6 +156,14 @@ public:
     }
 
 private:
+    // Wakes a thread waiting in get_for / get_until (concurrent pools; nobody waits otherwise).
+    void notify_waiters() noexcept {
+        if constexpr (is_thread_safe) {
+            waiters_.template notify<traits::publishes_seq_cst>(
+                [this]() noexcept { traits::publish_cached(slots_); });
+        }
+    }
+
     [[nodiscard]] std::optional<Id> to_optional(std::size_t slot) const noexcept {
         if (slot == capacity()) {
             return std::nullopt;

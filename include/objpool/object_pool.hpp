@@ -303,7 +303,11 @@ public:
     /// @brief Heap bytes of bookkeeping (the free list, and for a concurrent pool two bits a
     /// slot), the objects aside.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
-        return traits::bookkeeping_bytes(slots_) + record_.bytes();
+        if constexpr (is_thread_safe) {
+            return traits::bookkeeping_bytes(slots_) + record_.bytes();
+        } else {
+            return traits::bookkeeping_bytes(slots_);
+        }
     }
 
 private:
@@ -355,12 +359,25 @@ private:
         }
     }
 
-    // Undoes claim(): the object is out again.
+    // Undoes claim() (the reset hook threw: the object stays out). Single-threaded, the claim
+    // was only a check.
     void unclaim(std::size_t slot) noexcept {
         if constexpr (record_owns_out_bits) {
             record_.unclaim(slot);
         } else if constexpr (list_claims) {
             slots_.unclaim(slot);
+        } else {
+            static_cast<void>(slot);
+        }
+    }
+
+    // Wakes a thread waiting in get_for / get_until (concurrent pools; nobody waits otherwise),
+    // having first made the calling thread's cached slots visible to it (ThreadCached).
+    template <bool published_seq_cst>
+    void notify_waiters() noexcept {
+        if constexpr (is_thread_safe) {
+            waiters_.template notify<published_seq_cst>(
+                [this]() noexcept { traits::publish_cached(slots_); });
         }
     }
 
@@ -385,7 +402,9 @@ private:
             OBJPOOL_ASSERT(slot < record_.high_water_mark(),
                            "the policy handed out a never-used slot out of order");
         }
-        record_.set_out(slot);
+        if constexpr (record_owns_out_bits) {
+            record_.set_out(slot);  // the last step: the object is out from here on
+        }
         return object;
     }
 
@@ -397,8 +416,9 @@ private:
         detail::UndoUnlessDismissed undo_acquire([this, slot, object]() noexcept {
             poison(object, sizeof(T));
             traits::unacquire(slots_, slot);
-            // A waiter that failed while the slot was held must see it back.
-            waiters_.template notify<false>([this]() noexcept { traits::publish_cached(slots_); });
+            // A waiter that failed while the slot was held must see it back; the undo may not
+            // publish through a seq_cst write, so the waiting room pays the fence.
+            notify_waiters<false>();
         });
         detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
         undo_acquire.dismiss();
@@ -441,7 +461,7 @@ private:
         } else if (!traits::release(slots_, slot)) {
             return false;
         }
-        detail::notify_release<traits>(waiters_, slots_);
+        notify_waiters<traits::publishes_seq_cst>();
         return true;
     }
 

@@ -135,6 +135,12 @@ struct concatenated<std::tuple<First...>, std::tuple<Second...>> {
     using type = std::tuple<First..., Second...>;
 };
 
+/// Whether a fresh pool of `Policy` hands out its slots in ascending order, as every policy above
+/// does: specialise it as false for a policy that does not (a per-thread cache may hand out a
+/// batch in another order), and the tests then check the set of ids instead of their order.
+template <class Policy>
+inline constexpr bool ascending_when_fresh_v = true;
+
 /// Every family x every policy.
 using AllKinds =
     typename concatenated<typename kinds_of<SingleThreaded, SingleThreadedPolicies>::type,

@@ -106,20 +106,8 @@ private:
     std::condition_variable ready_;
 };
 
-/// @brief The waiting room of a single-threaded pool: nobody can wait, so a free has nobody to
-/// wake.
-struct NoWaiters {
-    template <bool published_seq_cst, class BeforeWake>
-    static void notify(BeforeWake&& /*before_wake*/) noexcept {}
-};
-
-/// After a release into `list`: wakes one waiter of `waiters`, if any, having first made
-/// the calling thread's cached slots visible to it (`Traits`: the list's free_list_traits).
-template <class Traits, class Waiters, class List>
-void notify_release(Waiters& waiters, List& list) noexcept {
-    waiters.template notify<Traits::publishes_seq_cst>(
-        [&list]() noexcept { Traits::publish_cached(list); });
-}
+/// @brief The waiting room of a single-threaded pool: nobody can wait, so it is empty.
+struct NoWaiters {};
 
 /// The waiting room of a pool: ConcurrentWaiters for a thread-safe free list, else NoWaiters.
 template <bool thread_safe>

@@ -18,9 +18,9 @@ namespace objpool::detail {
 template <bool thread_safe, bool own_out_bits = thread_safe>
 class SlotRecord;
 
-/// @brief Single-threaded: the free list's allocation bit says which objects are out, and, as
-/// single-threaded lists hand out never-used slots in ascending order, one watermark says which
-/// objects have been constructed. Nothing per slot.
+/// @brief Single-threaded: the free list's allocation bit says which objects are out (so there
+/// is nothing to mark, claim or count here), and, as single-threaded lists hand out never-used
+/// slots in ascending order, one watermark says which objects have been constructed.
 template <>
 class SlotRecord<false, false> {
 public:
@@ -32,12 +32,8 @@ public:
     void note_first_use(std::size_t slot) noexcept { used_ = slot + 1; }
     /// Whether `slot` has ever been handed out (its object exists, with Reuse).
     [[nodiscard]] bool used(std::size_t slot) const noexcept { return slot < used_; }
-    /// Marks `slot` out: the free list's bit already does.
-    static void set_out(std::size_t /*slot*/) noexcept {}
     /// One past the highest slot ever handed out.
     [[nodiscard]] std::size_t high_water_mark() const noexcept { return used_; }
-    /// Heap bytes used.
-    [[nodiscard]] static std::size_t bytes() noexcept { return 0; }
 
 private:
     std::size_t used_ = 0;  // slots below it have been handed out at least once
@@ -67,8 +63,6 @@ public:
     }
     /// Whether `slot` has ever been handed out (its object exists, with Reuse).
     [[nodiscard]] bool used(std::size_t slot) const noexcept { return used_.test(slot); }
-    /// Marks `slot` out: the free list already has.
-    static void set_out(std::size_t /*slot*/) noexcept {}
     /// One past the highest slot ever handed out.
     [[nodiscard]] std::size_t high_water_mark() const noexcept {
         return high_water_.load(std::memory_order_acquire);
