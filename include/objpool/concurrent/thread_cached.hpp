@@ -101,7 +101,7 @@ struct ThreadCached {
         /// O(1) from the cache; otherwise up to cache_capacity() / 2 acquires of the shared
         /// list.
         std::size_t acquire() noexcept {
-            const detail::CurrentCache& current = detail::current_thread_cache;
+            const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
                 detail::ThreadCache& cache = *current.cache;
                 const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
@@ -141,7 +141,7 @@ struct ThreadCached {
         /// @brief The second half of release(): makes the claimed `slot` available (in the
         /// calling thread's cache). @pre this thread's claim(slot) returned true.
         void release_claimed(std::size_t slot) noexcept {
-            const detail::CurrentCache& current = detail::current_thread_cache;
+            const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
                 detail::ThreadCache& cache = *current.cache;
                 const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
@@ -176,7 +176,7 @@ struct ThreadCached {
         /// @par Complexity
         /// cache_capacity() releases to the shared list at most.
         void publish_cached() noexcept {
-            const detail::CurrentCache& current = detail::current_thread_cache;
+            const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
                 static_cast<void>(
                     spill(*current.cache, current.cache->count.load(std::memory_order_relaxed)));
@@ -222,7 +222,7 @@ struct ThreadCached {
         }
 
         detail::ThreadCache* local_cache() noexcept {
-            const detail::CurrentCache& current = detail::current_thread_cache;
+            const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
                 return current.cache;
             }

@@ -176,11 +176,17 @@ struct CurrentCache {
     std::uint64_t hub_uid = 0;  ///< 0: none
     ThreadCache* cache = nullptr;
 };
-inline thread_local CurrentCache current_thread_cache{};
+inline CurrentCache& current_thread_cache() noexcept {
+    static thread_local CurrentCache current{};
+    return current;
+}
 
 /// @brief Set once the calling thread has given its caches back (it is exiting): later
 /// operations of that thread, from other thread_local destructors, use the shared free list.
-inline thread_local bool thread_caches_released = false;
+inline bool& thread_caches_released() noexcept {
+    static thread_local bool released = false;
+    return released;
+}
 
 /// @brief Every cache the calling thread holds, freed when the thread exits.
 class ThreadCaches {
@@ -189,8 +195,8 @@ public:
     ThreadCaches(const ThreadCaches&) = delete;
     ThreadCaches& operator=(const ThreadCaches&) = delete;
     ~ThreadCaches() {
-        thread_caches_released = true;
-        current_thread_cache = CurrentCache{};
+        thread_caches_released() = true;
+        current_thread_cache() = CurrentCache{};
         while (first_ != nullptr) {
             ThreadCache* const cache = first_;
             first_ = cache->next_in_thread;
@@ -226,7 +232,7 @@ public:
             found->next_in_thread = first_;
             first_ = found;
         }
-        current_thread_cache = CurrentCache{hub->uid(), found};
+        current_thread_cache() = CurrentCache{hub->uid(), found};
         return found;
     }
 
@@ -238,7 +244,7 @@ private:
 /// path of a lookup, taken when the thread last used another list.
 [[gnu::noinline]] inline ThreadCache* find_or_create_thread_cache(
     const std::shared_ptr<CacheHub>& hub, std::uint32_t capacity) noexcept {
-    if (thread_caches_released) {
+    if (thread_caches_released()) {
         return nullptr;
     }
     static thread_local ThreadCaches caches;
