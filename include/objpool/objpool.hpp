@@ -9,6 +9,8 @@
 /// - objpool::HandlePool hands out checked handles {slot, generation} that detect stale use;
 /// - objpool::ConcurrentIdPool and objpool::ConcurrentObjectPool are the same pools, safe to
 ///   share between threads, with blocking get_for / get_until;
+/// - objpool::PoolResource is a std::pmr::memory_resource serving blocks of one size class
+///   from a free list, forwarding the rest upstream;
 /// - objpool::BadFree is what a free of something that is not out throws.
 #pragma once
 
@@ -26,4 +28,5 @@
 #include "policy/bitmap.hpp"
 #include "policy/fifo.hpp"
 #include "policy/lifo.hpp"
+#include "pool_resource.hpp"
 #include "version.hpp"
