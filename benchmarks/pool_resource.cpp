@@ -147,29 +147,41 @@ void sizes(benchmark::internal::Benchmark* benchmark) {
 }  // namespace
 
 BENCHMARK_TEMPLATE(list_churn, ObjpoolResource<objpool::Lifo>)
-    ->Name("list churn/objpool::PoolResource<Lifo>")->Apply(sizes);
+    ->Name("list churn/objpool::PoolResource<Lifo>")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(list_churn, ObjpoolResource<objpool::Fifo>)
-    ->Name("list churn/objpool::PoolResource<Fifo>")->Apply(sizes);
+    ->Name("list churn/objpool::PoolResource<Fifo>")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(list_churn, ObjpoolResource<objpool::Bitmap>)
-    ->Name("list churn/objpool::PoolResource<Bitmap>")->Apply(sizes);
+    ->Name("list churn/objpool::PoolResource<Bitmap>")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(list_churn, BareReference)
-    ->Name("list churn/reference: unchecked intrusive free list")->Apply(sizes);
+    ->Name("list churn/reference: unchecked intrusive free list")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(list_churn, UnsynchronizedPool)
-    ->Name("list churn/std::pmr::unsynchronized_pool_resource")->Apply(sizes);
+    ->Name("list churn/std::pmr::unsynchronized_pool_resource")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(list_churn, DefaultResource)
-    ->Name("list churn/default resource (new/delete)")->Apply(sizes);
+    ->Name("list churn/default resource (new/delete)")
+    ->Apply(sizes);
 
 BENCHMARK_TEMPLATE(map_churn, ObjpoolResource<objpool::Lifo>)
-    ->Name("map churn/objpool::PoolResource<Lifo>")->Apply(sizes);
+    ->Name("map churn/objpool::PoolResource<Lifo>")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(map_churn, ObjpoolResource<objpool::Fifo>)
-    ->Name("map churn/objpool::PoolResource<Fifo>")->Apply(sizes);
+    ->Name("map churn/objpool::PoolResource<Fifo>")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(map_churn, ObjpoolResource<objpool::Bitmap>)
-    ->Name("map churn/objpool::PoolResource<Bitmap>")->Apply(sizes);
+    ->Name("map churn/objpool::PoolResource<Bitmap>")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(map_churn, BareReference)
-    ->Name("map churn/reference: unchecked intrusive free list")->Apply(sizes);
+    ->Name("map churn/reference: unchecked intrusive free list")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(map_churn, UnsynchronizedPool)
-    ->Name("map churn/std::pmr::unsynchronized_pool_resource")->Apply(sizes);
+    ->Name("map churn/std::pmr::unsynchronized_pool_resource")
+    ->Apply(sizes);
 BENCHMARK_TEMPLATE(map_churn, DefaultResource)
-    ->Name("map churn/default resource (new/delete)")->Apply(sizes);
+    ->Name("map churn/default resource (new/delete)")
+    ->Apply(sizes);
 
 BENCHMARK_MAIN();

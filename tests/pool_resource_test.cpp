@@ -10,8 +10,8 @@
 #include <memory_resource>
 #include <new>
 #include <set>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -163,8 +163,8 @@ TEMPLATE_LIST_TEST_CASE("PoolResource forwards other sizes and alignments upstre
     CHECK(resource.allocated() == 0);
 }
 
-TEMPLATE_LIST_TEST_CASE("PoolResource tells its blocks from every other address",
-                        "[pool_resource]", AllPolicies) {
+TEMPLATE_LIST_TEST_CASE("PoolResource tells its blocks from every other address", "[pool_resource]",
+                        AllPolicies) {
     // Odd, power-of-two and mixed block sizes: the address -> block arithmetic differs.
     for (std::size_t block_size : {1, 3, 8, 24, 40, 48, 64, 96}) {
         CAPTURE(block_size);
@@ -338,8 +338,7 @@ TEMPLATE_LIST_TEST_CASE("PoolResource's constructor refuses what it cannot build
         CHECK_THROWS_WITH(PoolResource<TestType>(std::numeric_limits<std::size_t>::max() / 2, 3),
                           "objpool: PoolResource's blocks do not fit in memory");
     }
-    CHECK_THROWS_AS(PoolResource<TestType>(8, 4, std::pmr::null_memory_resource()),
-                    std::bad_alloc);
+    CHECK_THROWS_AS(PoolResource<TestType>(8, 4, std::pmr::null_memory_resource()), std::bad_alloc);
 }
 
 TEST_CASE("PoolResource defaults: Lifo, the default resource upstream", "[pool_resource]") {

@@ -186,10 +186,9 @@ private:
     OBJPOOL_DETAIL_NOINLINE static void report_bad_deallocate(const void* address,
                                                               const char* reason) noexcept {
         char message[128];
-        static_cast<void>(std::snprintf(message, sizeof message,
-                                        "objpool: PoolResource cannot deallocate 0x%" PRIxPTR
-                                        ": %s",
-                                        reinterpret_cast<std::uintptr_t>(address), reason));
+        static_cast<void>(std::snprintf(
+            message, sizeof message, "objpool: PoolResource cannot deallocate 0x%" PRIxPTR ": %s",
+            reinterpret_cast<std::uintptr_t>(address), reason));
         detail::report_error(message);
     }
 

@@ -67,8 +67,7 @@ public:
 
     /// Whether `address` lies inside the array (at the start of a block or not).
     [[nodiscard]] bool contains(const void* address) const noexcept {
-        return reinterpret_cast<std::uintptr_t>(address) -
-                   reinterpret_cast<std::uintptr_t>(data_) <
+        return reinterpret_cast<std::uintptr_t>(address) - reinterpret_cast<std::uintptr_t>(data_) <
                bytes_;
     }
 
