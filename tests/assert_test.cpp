@@ -54,3 +54,8 @@ TEST_CASE("A policy breaking the ordering rule is caught", "[policy][assert]") {
     }
     objpool::set_error_handler(previous);
 }
+
+TEST_CASE("A PoolResource needs an upstream resource", "[pool_resource][assert]") {
+    CHECK_THROWS_WITH(objpool::PoolResource<objpool::Lifo>(16, 4, nullptr),
+                      "PoolResource needs an upstream resource");
+}
