@@ -35,8 +35,8 @@ namespace objpool {
 /// system commits only as blocks are first used, so a large capacity costs address space, not
 /// memory. The free list's bookkeeping is the policy's (Lifo: 4 bytes a block, zero pages until
 /// touched). Blocks are laid out every `block_size` bytes and aligned to block_alignment(), the
-/// largest power of two that divides `block_size` (a block size that is a multiple of 16 serves
-/// anything `alignof(std::max_align_t)` allows).
+/// largest power of two that divides `block_size` (a multiple of `alignof(std::max_align_t)`
+/// serves every ordinary alignment).
 ///
 /// A bad deallocate, of a block that is not out (double free) or of an address inside the array
 /// that is not the start of a block, cannot be a std::pmr error (containers deallocate from
@@ -51,7 +51,7 @@ namespace objpool {
 ///
 /// ```cpp
 /// objpool::PoolResource resource(32, 100'000);   // Lifo: the block freed last comes back first
-/// std::pmr::list<int> list(&resource);           // its 24-byte nodes come from the pool
+/// std::pmr::list<int> list(&resource);           // its nodes (24 bytes) come from the pool
 /// ```
 ///
 /// @tparam Policy the free-list policy (see objpool/policy.hpp): Lifo by default, the fastest
