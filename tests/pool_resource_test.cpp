@@ -17,6 +17,8 @@
 
 #include <objpool_catch.hpp>
 
+#include <objpool/detail/sanitizer.hpp>
+
 #include "test_support.hpp"
 
 using objpool::PoolResource;
@@ -370,3 +372,25 @@ TEST_CASE("PoolResource<Bitmap> hands out the lowest free block", "[pool_resourc
     resource.deallocate(b, 16, 8);
     resource.deallocate(a, 16, 8);
 }
+
+#if OBJPOOL_ASAN_POISONING
+TEMPLATE_LIST_TEST_CASE("Under ASan, exactly the blocks that are out are addressable",
+                        "[pool_resource][asan]", AllPolicies) {
+    auto addressable = [](const void* block) {
+        return __asan_region_is_poisoned(const_cast<void*>(block), 32) == nullptr;
+    };
+    auto poisoned = [](const void* block) {
+        return __asan_address_is_poisoned(block) != 0 &&
+               __asan_address_is_poisoned(static_cast<const char*>(block) + 31) != 0;
+    };
+    CountingResource upstream;
+    PoolResource<TestType> resource(32, 3, &upstream);
+    auto* const block = static_cast<std::byte*>(resource.allocate(32, 8));
+    CHECK(addressable(block));
+    std::byte* const neighbour = block + 32 * (block == *upstream.outstanding.begin() ? 1 : -1);
+    REQUIRE(resource.owns(neighbour));
+    CHECK(poisoned(neighbour));  // never handed out
+    resource.deallocate(block, 32, 8);
+    CHECK(poisoned(block));
+}
+#endif
