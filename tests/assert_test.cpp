@@ -54,3 +54,13 @@ TEST_CASE("A policy breaking the ordering rule is caught", "[policy][assert]") {
     }
     objpool::set_error_handler(previous);
 }
+
+TEST_CASE("A PoolResource needs an upstream resource", "[pool_resource][assert]") {
+    CHECK_THROWS_WITH(objpool::PoolResource<objpool::Lifo>(16, 4, nullptr),
+                      "PoolResource needs an upstream resource");
+    // With the throwing OBJPOOL_ASSERT the constructor is another function than in the other
+    // tests: its other outcomes, success and a refused block size, are checked here too.
+    CHECK_THROWS_AS(objpool::PoolResource<objpool::Lifo>(0, 4), std::invalid_argument);
+    const objpool::PoolResource<objpool::Lifo> resource(16, 4);
+    CHECK(resource.available() == 4);
+}

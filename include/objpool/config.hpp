@@ -2,6 +2,14 @@
 /// @brief Build configuration: exception support, the error handler, and OBJPOOL_ASSERT.
 #pragma once
 
+// MSVC keeps __cplusplus at 199711L unless /Zc:__cplusplus is given; _MSVC_LANG is the standard.
+#if (defined(_MSVC_LANG) && _MSVC_LANG < 201703L) || (!defined(_MSVC_LANG) && __cplusplus < 201703L)
+#error "objpool needs C++17 or later (-std=c++17, /std:c++17)"
+// #error does not stop the compiler: a missing include does, before the C++17 code that follows
+// would add a hundred errors of its own to this one.
+#include "objpool needs C++17 or later"
+#endif
+
 #include <atomic>
 
 #include "detail/raise.hpp"

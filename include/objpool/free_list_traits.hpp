@@ -53,6 +53,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "config.hpp"
 #include "detail/capacity.hpp"
 
 namespace objpool {

@@ -10,6 +10,10 @@
 /// - objpool::ConcurrentIdPool and objpool::ConcurrentObjectPool are the same pools
 ///   (objpool::BasicIdPool, objpool::BasicObjectPool) over thread-safe free lists, with
 ///   blocking get_for / get_until; objpool::Locked makes any policy thread-safe with a mutex;
+/// - objpool::ThreadCached gives each thread a cache of free slots in front of a concurrent
+///   free list;
+/// - objpool::PoolResource is a std::pmr::memory_resource serving blocks of one size class
+///   from a free list, forwarding the rest upstream;
 /// - objpool::BadFree is what a free of something that is not out throws.
 #pragma once
 
@@ -28,4 +32,5 @@
 #include "policy/bitmap.hpp"
 #include "policy/fifo.hpp"
 #include "policy/lifo.hpp"
+#include "pool_resource.hpp"
 #include "version.hpp"
