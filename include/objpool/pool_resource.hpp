@@ -60,11 +60,10 @@ namespace objpool {
 /// pools.
 template <class Policy = Lifo>
 class PoolResource final : public std::pmr::memory_resource {
-    static_assert(detail::check_policy<Policy>(), "objpool: PoolResource needs a policy");
-
 public:
-    /// @brief The policy's free list.
-    using FreeList = typename Policy::FreeList;
+    /// @brief The policy's free list (a policy without one fails to compile with an objpool:
+    /// message).
+    using FreeList = typename detail::checked_free_list<Policy>::type;
 
     /// @brief A resource serving `capacity` blocks of `block_size` bytes, forwarding the rest to
     /// `upstream`.
