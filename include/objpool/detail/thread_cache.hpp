@@ -38,8 +38,8 @@ struct alignas(cache_line_bytes) ThreadCache {
     static ThreadCache* create(std::shared_ptr<CacheHub> hub, std::uint32_t capacity) noexcept {
         const std::size_t bytes = sizeof(ThreadCache) + capacity * sizeof(std::uint32_t);
         void* memory = ::operator new (bytes, std::align_val_t{alignof(ThreadCache)}, std::nothrow);
-        if (memory == nullptr) {
-            return nullptr;  // GCOVR_EXCL_LINE: out of memory (not provoked)
+        if (memory == nullptr) {  // GCOVR_EXCL_BR_LINE: out of memory (not provoked)
+            return nullptr;       // GCOVR_EXCL_LINE: out of memory (not provoked)
         }
         auto* cache = ::new (memory) ThreadCache;
         cache->hub = std::move(hub);
@@ -225,8 +225,8 @@ public:
         }
         if (found == nullptr) {
             found = ThreadCache::create(hub, capacity);
-            if (found == nullptr) {
-                return nullptr;  // GCOVR_EXCL_LINE: out of memory (not provoked)
+            if (found == nullptr) {  // GCOVR_EXCL_BR_LINE: out of memory (not provoked)
+                return nullptr;      // GCOVR_EXCL_LINE: out of memory (not provoked)
             }
             hub->attach(*found);
             found->next_in_thread = first_;
