@@ -64,7 +64,8 @@ long long now_ms() {
 }
 
 SystemClock::time_point from_ms(long long ms) {
-    return SystemClock::time_point(std::chrono::duration_cast<SystemClock::duration>(Milliseconds(ms)));
+    return SystemClock::time_point(
+        std::chrono::duration_cast<SystemClock::duration>(Milliseconds(ms)));
 }
 
 // A prepared statement bound for one use; resets itself when the use ends.
@@ -91,8 +92,10 @@ public:
     // True while there is a row to read.
     bool step() {
         const int rc = sqlite3_step(statement_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc == SQLITE_DONE)
+            return false;
         throw DatabaseFailure(std::string("sqlite: ") + sqlite3_errmsg(db_));
     }
     void run() {
@@ -109,7 +112,8 @@ public:
 
 private:
     void check(int rc) {
-        if (rc != SQLITE_OK) throw DatabaseFailure(std::string("sqlite: ") + sqlite3_errmsg(db_));
+        if (rc != SQLITE_OK)
+            throw DatabaseFailure(std::string("sqlite: ") + sqlite3_errmsg(db_));
     }
 
     sqlite3* db_;
@@ -120,9 +124,9 @@ private:
 class Database {
 public:
     Database(const std::string& path, Milliseconds busy_timeout) {
-        const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                       nullptr);
+        const int rc = sqlite3_open_v2(
+            path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+            nullptr);
         if (rc != SQLITE_OK) {
             std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
             sqlite3_close_v2(db_);
@@ -168,7 +172,8 @@ public:
 
 private:
     void close() noexcept {
-        for (auto& cached : statements_) sqlite3_finalize(cached.second);
+        for (auto& cached : statements_)
+            sqlite3_finalize(cached.second);
         statements_.clear();
         sqlite3_close_v2(db_);
         db_ = nullptr;
@@ -207,7 +212,8 @@ public:
             "SELECT pool_id, policy, capacity, next_unused, allocated, free_seq FROM pools "
             "WHERE name = ?1");
         q.bind(1, name);
-        if (!q.step()) return std::nullopt;
+        if (!q.step())
+            return std::nullopt;
         PoolRow row;
         row.pool_id = q.integer(0);
         row.name = name;
@@ -222,16 +228,20 @@ public:
     // The pool, with its expired leases reaped and saved. @throws NoSuchPool
     PoolRow open(const std::string& name) {
         std::optional<PoolRow> row = find(name);
-        if (!row) throw NoSuchPool(name);
+        if (!row)
+            throw NoSuchPool(name);
         reap(*row);
         save(*row);
         return *row;
     }
 
     void save(PoolRow& row) {
-        if (!row.changed) return;
+        if (!row.changed)
+            return;
         row.changed = false;
-        db_.query("UPDATE pools SET next_unused = ?2, allocated = ?3, free_seq = ?4 WHERE pool_id = ?1")
+        db_.query(
+               "UPDATE pools SET next_unused = ?2, allocated = ?3, free_seq = ?4 WHERE pool_id = "
+               "?1")
             .bind(1, row.pool_id)
             .bind(2, row.next_unused)
             .bind(3, row.allocated)
@@ -242,12 +252,14 @@ public:
     std::vector<std::string> names() {
         std::vector<std::string> result;
         Query q = db_.query("SELECT name FROM pools ORDER BY name");
-        while (q.step()) result.push_back(q.text(0));
+        while (q.step())
+            result.push_back(q.text(0));
         return result;
     }
 
     PoolStats create(const std::string& name, long long capacity, Policy policy) {
-        if (find(name)) throw PoolExists(name);
+        if (find(name))
+            throw PoolExists(name);
         db_.query(
                "INSERT INTO pools (name, policy, capacity, next_unused, allocated, free_seq) "
                "VALUES (?1, ?2, ?3, 1, 0, 0)")
@@ -264,7 +276,8 @@ public:
 
     void erase(const std::string& name) {
         std::optional<PoolRow> row = find(name);
-        if (!row) throw NoSuchPool(name);
+        if (!row)
+            throw NoSuchPool(name);
         db_.query("DELETE FROM freed WHERE pool_id = ?1").bind(1, row->pool_id).run();
         db_.query("DELETE FROM leases WHERE pool_id = ?1").bind(1, row->pool_id).run();
         db_.query("DELETE FROM pools WHERE pool_id = ?1").bind(1, row->pool_id).run();
@@ -317,7 +330,8 @@ public:
     std::optional<LeaseToken> lease_token(const PoolRow& row, long long id) {
         Query q = db_.query("SELECT token FROM leases WHERE pool_id = ?1 AND id = ?2");
         q.bind(1, row.pool_id).bind(2, id);
-        if (!q.step()) return std::nullopt;
+        if (!q.step())
+            return std::nullopt;
         return static_cast<LeaseToken>(q.integer(0));
     }
 
@@ -331,7 +345,8 @@ public:
     Lease add_lease(const PoolRow& row, Id id, Milliseconds ttl) {
         Query next = db_.query(
             "UPDATE counters SET value = value + 1 WHERE name = 'next_token' RETURNING value - 1");
-        if (!next.step()) throw DatabaseFailure("sqlite: the token counter is missing");
+        if (!next.step())
+            throw DatabaseFailure("sqlite: the token counter is missing");
         const auto token = static_cast<LeaseToken>(next.integer(0));
         next.run();
         const long long expires = now_ms() + ttl.count();
@@ -364,11 +379,13 @@ public:
 private:
     // (seq, id) of the freed id the policy takes next.
     std::optional<std::pair<long long, long long>> first_freed(const PoolRow& row) {
-        Query q = db_.query(row.policy == Policy::Lifo
-                                ? "SELECT seq, id FROM freed WHERE pool_id = ?1 ORDER BY seq DESC LIMIT 1"
-                                : "SELECT seq, id FROM freed WHERE pool_id = ?1 ORDER BY seq LIMIT 1");
+        Query q =
+            db_.query(row.policy == Policy::Lifo
+                          ? "SELECT seq, id FROM freed WHERE pool_id = ?1 ORDER BY seq DESC LIMIT 1"
+                          : "SELECT seq, id FROM freed WHERE pool_id = ?1 ORDER BY seq LIMIT 1");
         q.bind(1, row.pool_id);
-        if (!q.step()) return std::nullopt;
+        if (!q.step())
+            return std::nullopt;
         return std::make_pair(q.integer(0), q.integer(1));
     }
 
@@ -379,14 +396,17 @@ private:
         {
             Query q = db_.query("SELECT id FROM leases WHERE pool_id = ?1 AND expires_ms <= ?2");
             q.bind(1, row.pool_id).bind(2, now);
-            while (q.step()) expired.push_back(q.integer(0));
+            while (q.step())
+                expired.push_back(q.integer(0));
         }
-        if (expired.empty()) return;
+        if (expired.empty())
+            return;
         db_.query("DELETE FROM leases WHERE pool_id = ?1 AND expires_ms <= ?2")
             .bind(1, row.pool_id)
             .bind(2, now)
             .run();
-        for (const long long id : expired) give_back(row, id);
+        for (const long long id : expired)
+            give_back(row, id);
     }
 
     Database& db_;
@@ -437,7 +457,8 @@ private:
 class SqliteStore::Writer {
 public:
     Writer(const std::string& path, Options options)
-        : db_(path, options.busy_timeout), max_batch_(options.max_batch == 0 ? 1 : options.max_batch) {
+        : db_(path, options.busy_timeout),
+          max_batch_(options.max_batch == 0 ? 1 : options.max_batch) {
         thread_ = std::thread([this] { loop(); });
     }
 
@@ -476,7 +497,8 @@ private:
             {
                 std::unique_lock lock(mutex_);
                 wakeup_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-                if (queue_.empty()) return;  // stopping, and every call answered
+                if (queue_.empty())
+                    return;  // stopping, and every call answered
                 while (!queue_.empty() && batch.size() < max_batch_) {
                     batch.push_back(std::move(queue_.front()));
                     queue_.pop_front();
@@ -496,7 +518,8 @@ private:
             return;
         }
         try {
-            for (auto& job : batch) job->run(operations);
+            for (auto& job : batch)
+                job->run(operations);
             db_.execute("COMMIT");
         } catch (...) {
             const std::exception_ptr error = std::current_exception();
@@ -515,11 +538,14 @@ private:
             return;
         }
         commits_.fetch_add(1, std::memory_order_relaxed);
-        for (auto& job : batch) job->answer();
+        for (auto& job : batch)
+            job->answer();
     }
 
-    static void fail_all(std::vector<std::unique_ptr<Job>>& batch, const std::exception_ptr& error) {
-        for (auto& job : batch) job->fail(error);
+    static void fail_all(std::vector<std::unique_ptr<Job>>& batch,
+                         const std::exception_ptr& error) {
+        for (auto& job : batch)
+            job->fail(error);
     }
 
     Database db_;
@@ -540,7 +566,9 @@ SqliteStore::SqliteStore(const std::string& path, std::size_t max_capacity)
 
 SqliteStore::~SqliteStore() = default;
 
-std::size_t SqliteStore::commits() const noexcept { return writer_->commits(); }
+std::size_t SqliteStore::commits() const noexcept {
+    return writer_->commits();
+}
 
 PoolStats SqliteStore::create(const std::string& name, long long capacity, Policy policy) {
     detail::check_capacity(capacity, max_capacity_);
@@ -567,7 +595,8 @@ bool SqliteStore::free(const std::string& name, long long id) {
     return writer_->call([&](Operations& ops) {
         PoolRow row = ops.open(name);
         const bool freed = ops.is_out(row, id) && !ops.lease_token(row, id);
-        if (freed) ops.give_back(row, id);
+        if (freed)
+            ops.give_back(row, id);
         ops.save(row);
         return freed;
     });
@@ -582,7 +611,8 @@ bool SqliteStore::is_allocated(const std::string& name, long long id) {
 
 std::optional<PoolStats> SqliteStore::stats(const std::string& name) {
     return writer_->call([&](Operations& ops) -> std::optional<PoolStats> {
-        if (!ops.find(name)) return std::nullopt;
+        if (!ops.find(name))
+            return std::nullopt;
         PoolRow row = ops.open(name);
         return row.stats();
     });
@@ -599,13 +629,15 @@ std::vector<PoolStats> SqliteStore::all() {
     });
 }
 
-std::optional<Lease> SqliteStore::acquire_lease(const std::string& pool, std::chrono::milliseconds ttl) {
+std::optional<Lease> SqliteStore::acquire_lease(const std::string& pool,
+                                                std::chrono::milliseconds ttl) {
     detail::check_ttl(ttl);
     return writer_->call([&](Operations& ops) -> std::optional<Lease> {
         PoolRow row = ops.open(pool);
         const std::optional<Id> id = ops.take(row);
         ops.save(row);
-        if (!id) return std::nullopt;
+        if (!id)
+            return std::nullopt;
         return ops.add_lease(row, *id, ttl);
     });
 }

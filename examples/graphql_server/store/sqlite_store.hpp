@@ -1,4 +1,5 @@
-// SqliteStore: pools in one SQLite file (WAL, synchronous=FULL), group-committed by a writer thread.
+// SqliteStore: pools in one SQLite file (WAL, synchronous=FULL), group-committed by a writer
+// thread.
 #pragma once
 
 #include <chrono>

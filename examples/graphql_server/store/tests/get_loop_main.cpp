@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
     return 0;
 }

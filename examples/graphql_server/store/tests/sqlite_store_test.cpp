@@ -32,7 +32,8 @@ TEST_CASE("sqlite: reopening the file finds every pool, id and lease as they wer
         auto store = backend.open();
         store->create("lifo", 8, Policy::Lifo);
         store->create("fifo", 4, Policy::Fifo);
-        for (int i = 0; i < 5; ++i) CHECK(store->get("lifo") == library.get());
+        for (int i = 0; i < 5; ++i)
+            CHECK(store->get("lifo") == library.get());
         for (const Id id : {2, 4, 1}) {
             CHECK(store->free("lifo", id));
             library.free(id);
@@ -55,7 +56,8 @@ TEST_CASE("sqlite: reopening the file finds every pool, id and lease as they wer
     CHECK(store->is_allocated("lifo", 5));
     CHECK_FALSE(store->is_allocated("lifo", 4));
     // The order goes on where it stopped.
-    for (int i = 0; i < 6; ++i) CHECK(store->get("lifo") == library.get());
+    for (int i = 0; i < 6; ++i)
+        CHECK(store->get("lifo") == library.get());
     CHECK_FALSE(store->get("lifo"));
     // The lease and its token survived; new tokens are larger.
     CHECK_FALSE(store->free("fifo", 2));
@@ -83,7 +85,8 @@ TEST_CASE("sqlite: two stores on one file never hand an id out twice", "[sqlite]
                 REQUIRE(id);
                 {
                     std::lock_guard lock(ledger_mutex);
-                    if (!ledger.insert(*id).second) ++duplicates;
+                    if (!ledger.insert(*id).second)
+                        ++duplicates;
                 }
                 if (round % 3 == 0) {
                     {
@@ -95,7 +98,8 @@ TEST_CASE("sqlite: two stores on one file never hand an id out twice", "[sqlite]
             }
         });
     }
-    for (auto& worker : workers) worker.join();
+    for (auto& worker : workers)
+        worker.join();
     CHECK(duplicates == 0);
     CHECK(first->stats("p")->allocated == ledger.size());
     CHECK(second->stats("p")->allocated == ledger.size());
@@ -115,7 +119,8 @@ public:
         posix_spawn_file_actions_addclose(&actions, fds[0]);
         posix_spawn_file_actions_addclose(&actions, fds[1]);
         std::vector<char*> argv;
-        for (auto& argument : arguments) argv.push_back(argument.data());
+        for (auto& argument : arguments)
+            argv.push_back(argument.data());
         argv.push_back(nullptr);
         const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
         posix_spawn_file_actions_destroy(&actions);
@@ -131,7 +136,8 @@ public:
             kill(pid_, SIGKILL);
             wait();
         }
-        if (output_ != nullptr) fclose(output_);
+        if (output_ != nullptr)
+            fclose(output_);
     }
 
     // The next id the child acknowledged, or 0 at the end of its output.
@@ -166,11 +172,14 @@ TEST_CASE("sqlite: SIGKILL mid-way through gets loses no acknowledged id and dup
         store->create("p", capacity, Policy::Lifo);
         // Some ids given back first, so that the child takes freed ids as well as never-used ones.
         std::vector<Id> taken;
-        for (int i = 0; i < 100; ++i) taken.push_back(*store->get("p"));
-        for (std::size_t i = 0; i < taken.size(); i += 2) CHECK(store->free("p", taken[i]));
+        for (int i = 0; i < 100; ++i)
+            taken.push_back(*store->get("p"));
+        for (std::size_t i = 0; i < taken.size(); i += 2)
+            CHECK(store->free("p", taken[i]));
     }
     std::set<Id> ledger;  // what anyone was told it holds
-    for (Id id = 2; id <= 100; id += 2) ledger.insert(id);
+    for (Id id = 2; id <= 100; id += 2)
+        ledger.insert(id);
     bool duplicate = false;
 
     Child child({OBJPOOL_STORE_GET_LOOP, backend.file(), "p", "4"});
@@ -191,7 +200,8 @@ TEST_CASE("sqlite: SIGKILL mid-way through gets loses no acknowledged id and dup
     const int status = child.wait();
     CHECK(WIFSIGNALED(status));
     // Lines written before the kill are acknowledged gets too.
-    while (const Id id = child.next_id()) duplicate |= !ledger.insert(id).second;
+    while (const Id id = child.next_id())
+        duplicate |= !ledger.insert(id).second;
     CHECK_FALSE(duplicate);
 
     store.reset();
@@ -200,7 +210,8 @@ TEST_CASE("sqlite: SIGKILL mid-way through gets loses no acknowledged id and dup
         INFO("id " << id);
         CHECK(store->is_allocated("p", id));
     }
-    for (int i = 0; i < 50; ++i) duplicate |= !ledger.insert(*store->get("p")).second;
+    for (int i = 0; i < 50; ++i)
+        duplicate |= !ledger.insert(*store->get("p")).second;
     CHECK_FALSE(duplicate);
     // A get committed whose answer died with the child leaks its id: at most one a child thread.
     const auto stats = store->stats("p");

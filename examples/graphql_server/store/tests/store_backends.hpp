@@ -2,15 +2,30 @@
 // open() returns a store over the backend's state; opening again (durable backends) sees it.
 #pragma once
 
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
 
 #include "memory_store.hpp"
 #include "pool_store.hpp"
 #include "sqlite_store.hpp"
+#if OBJPOOL_STORE_TEST_REDIS
+#include "redis_store.hpp"
+#endif
+
+extern char** environ;
 
 namespace store_test {
 
@@ -25,7 +40,8 @@ public:
         const char* base = std::getenv("TMPDIR");
         std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
                               "/objpool-store-test-XXXXXX";
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        if (mkdtemp(pattern.data()) == nullptr)
+            throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
     TempDir(const TempDir&) = delete;
@@ -53,5 +69,106 @@ struct SqliteBackend {
         return std::make_unique<SqliteStore>(file(), test_max_capacity);
     }
 };
+
+#if OBJPOOL_STORE_TEST_REDIS
+/// A redis-server of its own: loopback, a random port, its own directory, AOF fsynced before
+/// every reply (appendonly yes, appendfsync always), no RDB snapshots.
+class RedisServer {
+public:
+    RedisServer() {
+        std::random_device random;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            port_ = 20000 + static_cast<int>(random() % 40000);
+            if (start())
+                return;
+        }
+        throw std::runtime_error("redis-server did not start (see " + log_file() + ")");
+    }
+    RedisServer(const RedisServer&) = delete;
+    RedisServer& operator=(const RedisServer&) = delete;
+    ~RedisServer() { kill_hard(); }
+
+    RedisAddress address() const { return RedisAddress{"127.0.0.1", port_, 0}; }
+
+    /// SIGKILL, as a crash: only what the AOF holds survives.
+    void kill_hard() {
+        if (pid_ <= 0)
+            return;
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+    /// Starts it again on the same port and directory (after kill_hard).
+    void restart() {
+        if (!start())
+            throw std::runtime_error("redis-server did not restart (see " + log_file() + ")");
+    }
+
+private:
+    std::string log_file() const { return (dir_.path() / "redis.log").string(); }
+
+    // Spawns redis-server and waits until it answers; false when it exits (port taken).
+    bool start() {
+        std::vector<std::string> arguments{"redis-server",
+                                           "--port",
+                                           std::to_string(port_),
+                                           "--bind",
+                                           "127.0.0.1",
+                                           "--dir",
+                                           dir_.path().string(),
+                                           "--appendonly",
+                                           "yes",
+                                           "--appendfsync",
+                                           "always",
+                                           "--save",
+                                           "",
+                                           "--daemonize",
+                                           "no",
+                                           "--logfile",
+                                           log_file()};
+        std::vector<char*> argv;
+        for (auto& argument : arguments)
+            argv.push_back(argument.data());
+        argv.push_back(nullptr);
+        if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
+            throw std::runtime_error("cannot run redis-server");
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+                pid_ = -1;
+                return false;
+            }
+            try {
+                RedisStore probe(address(), 1);
+                return true;
+            } catch (const Unavailable&) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        }
+        kill_hard();
+        return false;
+    }
+
+    TempDir dir_;
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
+struct RedisBackend {
+    static constexpr bool durable = true;
+    RedisServer server;
+    std::unique_ptr<PoolStore> open() {
+        return std::make_unique<RedisStore>(server.address(), test_max_capacity);
+    }
+};
+
+// Every store the contract suite runs over (a macro: TEMPLATE_TEST_CASE then names each case by
+// type).
+#define STORE_BACKENDS MemoryBackend, SqliteBackend, RedisBackend
+#else
+#define STORE_BACKENDS MemoryBackend, SqliteBackend
+#endif
 
 }  // namespace store_test
