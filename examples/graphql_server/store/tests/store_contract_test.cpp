@@ -278,9 +278,11 @@ TEMPLATE_TEST_CASE("store: an expired lease gives its id back", "[store][lease]"
     REQUIRE(lease);
     const auto held = store->get("p");
     // Only meaningful while the lease certainly runs (a slow sanitizer build may be past it).
-    if (std::chrono::steady_clock::now() < acquired + ttl - 20ms) CHECK_FALSE(held);
+    if (std::chrono::steady_clock::now() < acquired + ttl - 20ms)
+        CHECK_FALSE(held);
     std::this_thread::sleep_until(lease->expires_at + 20ms);  // by the store's clock
-    if (held) REQUIRE(store->free("p", *held));
+    if (held)
+        REQUIRE(store->free("p", *held));
     SECTION("to get") {
         CHECK(store->get("p") == lease->id);
         // The old holder can neither renew nor release what is now someone else's.
