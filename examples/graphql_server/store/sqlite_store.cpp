@@ -5,7 +5,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -412,22 +411,24 @@ private:
     Database& db_;
 };
 
-// A queued call: run inside a transaction, answered after it commits.
+// A queued call: run inside a transaction, answered after it commits. It lives on the stack of
+// the calling thread, which waits until the writer marks it done and then alone reads its answer
+// (the writer touches it no more): an exception travels from the writer to exactly one thread.
 class Job {
 public:
     virtual ~Job() = default;
     // Runs the call; a StoreError is kept as the call's answer, anything else aborts the batch.
     virtual void run(Operations& operations) = 0;
-    virtual void answer() = 0;
-    virtual void fail(std::exception_ptr error) = 0;
+    // The batch was rolled back: the call fails with Unavailable(reason).
+    virtual void fail(const std::string& reason) = 0;
+
+    bool done = false;  // guarded by the writer's mutex
 };
 
 template <class Result, class Body>
 class TypedJob final : public Job {
 public:
     explicit TypedJob(Body body) : body_(std::move(body)) {}
-
-    std::future<Result> future() { return promise_.get_future(); }
 
     void run(Operations& operations) override {
         try {
@@ -436,18 +437,20 @@ public:
             error_ = std::current_exception();
         }
     }
-    void answer() override {
-        if (error_) {
-            promise_.set_exception(error_);
-        } else {
-            promise_.set_value(std::move(*result_));
-        }
+    void fail(const std::string& reason) override {
+        result_.reset();
+        error_ = std::make_exception_ptr(Unavailable(reason));
     }
-    void fail(std::exception_ptr error) override { promise_.set_exception(std::move(error)); }
+
+    // The answer, once done.
+    Result answer() {
+        if (error_)
+            std::rethrow_exception(error_);
+        return std::move(*result_);
+    }
 
 private:
     Body body_;
-    std::promise<Result> promise_;
     std::optional<Result> result_;
     std::exception_ptr error_;
 };
@@ -478,21 +481,21 @@ public:
     template <class Body>
     auto call(Body body) {
         using Result = decltype(body(std::declval<Operations&>()));
-        auto job = std::make_unique<TypedJob<Result, Body>>(std::move(body));
-        std::future<Result> answer = job->future();
+        TypedJob<Result, Body> job(std::move(body));
         {
-            std::lock_guard lock(mutex_);
-            queue_.push_back(std::move(job));
+            std::unique_lock lock(mutex_);
+            queue_.push_back(&job);
+            wakeup_.notify_one();
+            answered_.wait(lock, [&job] { return job.done; });
         }
-        wakeup_.notify_one();
-        return answer.get();
+        return job.answer();
     }
 
     std::size_t commits() const noexcept { return commits_.load(std::memory_order_relaxed); }
 
 private:
     void loop() {
-        std::vector<std::unique_ptr<Job>> batch;
+        std::vector<Job*> batch;
         for (;;) {
             {
                 std::unique_lock lock(mutex_);
@@ -500,25 +503,32 @@ private:
                 if (queue_.empty())
                     return;  // stopping, and every call answered
                 while (!queue_.empty() && batch.size() < max_batch_) {
-                    batch.push_back(std::move(queue_.front()));
+                    batch.push_back(queue_.front());
                     queue_.pop_front();
                 }
             }
             run(batch);
+            {
+                std::lock_guard lock(mutex_);
+                for (Job* job : batch)
+                    job->done = true;
+            }
+            answered_.notify_all();
             batch.clear();
         }
     }
 
-    void run(std::vector<std::unique_ptr<Job>>& batch) {
+    void run(const std::vector<Job*>& batch) {
         Operations operations(db_);
         try {
             db_.execute("BEGIN IMMEDIATE");
         } catch (const DatabaseFailure& failure) {
-            fail_all(batch, std::make_exception_ptr(Unavailable(failure.what())));
+            for (Job* job : batch)
+                job->fail(failure.what());
             return;
         }
         try {
-            for (auto& job : batch)
+            for (Job* job : batch)
                 job->run(operations);
             db_.execute("COMMIT");
         } catch (...) {
@@ -534,25 +544,19 @@ private:
                 reason = failure.what();
             } catch (...) {
             }
-            fail_all(batch, std::make_exception_ptr(Unavailable(reason)));
+            for (Job* job : batch)
+                job->fail(reason);
             return;
         }
         commits_.fetch_add(1, std::memory_order_relaxed);
-        for (auto& job : batch)
-            job->answer();
-    }
-
-    static void fail_all(std::vector<std::unique_ptr<Job>>& batch,
-                         const std::exception_ptr& error) {
-        for (auto& job : batch)
-            job->fail(error);
     }
 
     Database db_;
     const std::size_t max_batch_;
     std::mutex mutex_;
-    std::condition_variable wakeup_;
-    std::deque<std::unique_ptr<Job>> queue_;
+    std::condition_variable wakeup_;    // the writer: calls queued, or stopping
+    std::condition_variable answered_;  // the callers: a batch is done
+    std::deque<Job*> queue_;
     bool stopping_ = false;
     std::atomic<std::size_t> commits_{0};
     std::thread thread_;
