@@ -2,8 +2,11 @@
 // open() returns a store over the backend's state; opening again (durable backends) sees it.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,7 +15,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -72,14 +74,13 @@ struct SqliteBackend {
 };
 
 #if OBJPOOL_STORE_TEST_REDIS
-/// A redis-server of its own: loopback, a random port, its own directory, AOF fsynced before
-/// every reply (appendonly yes, appendfsync always), no RDB snapshots.
+/// A redis-server of its own: loopback, a free port the kernel picks, its own directory, AOF
+/// fsynced before every reply (appendonly yes, appendfsync always), no RDB snapshots.
 class RedisServer {
 public:
     RedisServer() {
-        std::random_device random;
         for (int attempt = 0; attempt < 5; ++attempt) {
-            port_ = 20000 + static_cast<int>(random() % 40000);
+            port_ = free_loopback_port();
             if (start())
                 return;
         }
@@ -107,6 +108,23 @@ public:
     }
 
 private:
+    // A port the kernel picks among those free on 127.0.0.1 (random in the ephemeral range).
+    static int free_loopback_port() {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0)
+            throw std::runtime_error("socket failed");
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        const bool bound = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                           getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+        close(fd);
+        if (!bound)
+            throw std::runtime_error("cannot bind a loopback port");
+        return ntohs(address.sin_port);
+    }
+
     std::string log_file() const { return (dir_.path() / "redis.log").string(); }
 
     // Spawns redis-server and waits until it answers; false when it exits (port taken).
