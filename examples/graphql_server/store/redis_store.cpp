@@ -1,11 +1,15 @@
 #include "redis_store.hpp"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 namespace objpool_graphql::store {
@@ -215,56 +219,103 @@ RedisAddress RedisAddress::parse(std::string_view spec) {
     return address;
 }
 
-// A few synchronous connections; a call borrows one for one command.
-class RedisStore::Connections {
+namespace {
+
+// One connection and the thread that drives it. Callers queue commands; the thread writes every
+// command waiting at that moment (up to max_pipeline) in one go and then reads their replies in
+// order (pipelining), so that one event-loop turn of Redis, and with appendfsync always one fsync,
+// serves them all. A request lives on its caller's stack; once marked done, only the caller
+// touches it again.
+class Pipeline {
 public:
-    Connections(RedisAddress address, Options options)
-        : address_(std::move(address)), options_(options) {
-        if (options_.connections == 0)
-            options_.connections = 1;
-        redisContext* context = connect();
-        Reply loaded = send(context, {"FUNCTION", "LOAD", "REPLACE", functions_lua});
-        if (!loaded || loaded->type == REDIS_REPLY_ERROR) {
-            const std::string reason =
-                loaded ? std::string(loaded->str, loaded->len) : context->errstr;
-            redisFree(context);
-            throw Unavailable("redis: FUNCTION LOAD failed: " + reason);
+    struct Request {
+        const std::vector<std::string>* arguments = nullptr;
+        Reply reply{nullptr, freeReplyObject};
+        std::string failure;  // set: the command failed with Unavailable(failure)
+        bool done = false;    // guarded by mutex_
+    };
+
+    static constexpr std::size_t max_pipeline = 512;
+
+    // `context`: an open connection to start with (or nullptr: connect on first use).
+    Pipeline(const RedisAddress& address, std::chrono::milliseconds timeout, redisContext* context)
+        : address_(address), timeout_(timeout), context_(context) {
+        thread_ = std::thread([this] { loop(); });
+    }
+
+    ~Pipeline() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
         }
-        idle_.push_back(context);
-        open_ = 1;
+        wakeup_.notify_one();
+        thread_.join();
+        if (context_ != nullptr)
+            redisFree(context_);
     }
 
-    ~Connections() {
-        for (redisContext* context : idle_)
-            redisFree(context);
-    }
-
-    Connections(const Connections&) = delete;
-    Connections& operator=(const Connections&) = delete;
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
 
     // Sends `arguments` as one command and returns its reply (errors included).
-    // @throws Unavailable when no connection can be made or it breaks.
-    Reply command(const std::vector<std::string>& arguments) {
-        redisContext* context = borrow();
-        Reply reply = send(context, arguments);
-        // A server that lost its Functions (FUNCTION FLUSH, or a new server without the data)
-        // gets them again, once.
-        if (reply && reply->type == REDIS_REPLY_ERROR &&
-            starts_with(*reply, "ERR Function not found")) {
-            Reply loaded = send(context, {"FUNCTION", "LOAD", "REPLACE", functions_lua});
-            if (loaded)
-                reply = send(context, arguments);
+    // @throws Unavailable when the connection cannot be made or breaks before the reply.
+    Reply call(const std::vector<std::string>& arguments) {
+        Request request;
+        request.arguments = &arguments;
+        {
+            std::unique_lock lock(mutex_);
+            queue_.push_back(&request);
+            wakeup_.notify_one();
+            answered_.wait(lock, [&request] { return request.done; });
         }
-        if (!reply) {
-            const std::string reason = context->errstr;
-            give_back(context, /*broken=*/true);
-            throw Unavailable("redis: " + reason);
+        if (!request.failure.empty())
+            throw Unavailable(request.failure);
+        return std::move(request.reply);
+    }
+
+    // Connects, selects the database and loads the Functions; the connection, or nullptr with
+    // `failure` set.
+    static redisContext* connect(const RedisAddress& address, std::chrono::milliseconds timeout,
+                                 std::string& failure) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+        timeval limit{};
+        limit.tv_sec = static_cast<decltype(limit.tv_sec)>(seconds.count());
+        limit.tv_usec = static_cast<decltype(limit.tv_usec)>(
+            std::chrono::duration_cast<std::chrono::microseconds>(timeout - seconds).count());
+        redisContext* context = redisConnectWithTimeout(address.host.c_str(), address.port, limit);
+        if (context == nullptr) {
+            failure = "redis: cannot allocate a connection";
+            return nullptr;
         }
-        give_back(context, /*broken=*/false);
-        return reply;
+        const std::string where = address.host + ":" + std::to_string(address.port);
+        if (context->err != 0 || redisSetTimeout(context, limit) != REDIS_OK) {
+            failure = "redis: cannot connect to " + where + ": " + context->errstr;
+            redisFree(context);
+            return nullptr;
+        }
+        if (address.database != 0 &&
+            !setup(context, {"SELECT", std::to_string(address.database)}, failure)) {
+            return nullptr;
+        }
+        if (!setup(context, {"FUNCTION", "LOAD", "REPLACE", functions_lua}, failure)) {
+            return nullptr;
+        }
+        return context;
     }
 
 private:
+    // One command at connection time; on failure frees `context` and sets `failure`.
+    static bool setup(redisContext* context, const std::vector<std::string>& arguments,
+                      std::string& failure) {
+        Reply reply = send(context, arguments);
+        if (reply && reply->type != REDIS_REPLY_ERROR)
+            return true;
+        failure = "redis: " + arguments[0] + " " + arguments[1] + " failed: " +
+                  (reply ? std::string(reply->str, reply->len) : std::string(context->errstr));
+        redisFree(context);
+        return false;
+    }
+
     static Reply send(redisContext* context, const std::vector<std::string>& arguments) {
         std::vector<const char*> argv;
         std::vector<std::size_t> lengths;
@@ -277,76 +328,135 @@ private:
                      freeReplyObject);
     }
 
-    redisContext* connect() {
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.timeout);
-        timeval timeout{};
-        timeout.tv_sec = static_cast<decltype(timeout.tv_sec)>(seconds.count());
-        timeout.tv_usec = static_cast<decltype(timeout.tv_usec)>(
-            std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout - seconds)
-                .count());
-        redisContext* context =
-            redisConnectWithTimeout(address_.host.c_str(), address_.port, timeout);
-        if (context == nullptr)
-            throw std::bad_alloc();
-        if (context->err != 0 || redisSetTimeout(context, timeout) != REDIS_OK) {
-            const std::string reason = context->errstr;
-            redisFree(context);
-            throw Unavailable("redis: cannot connect to " + address_.host + ":" +
-                              std::to_string(address_.port) + ": " + reason);
-        }
-        if (address_.database != 0) {
-            Reply selected = send(context, {"SELECT", std::to_string(address_.database)});
-            if (!selected || selected->type == REDIS_REPLY_ERROR) {
-                const std::string reason =
-                    selected ? std::string(selected->str, selected->len) : context->errstr;
-                redisFree(context);
-                throw Unavailable("redis: SELECT " + std::to_string(address_.database) + ": " +
-                                  reason);
+    void loop() {
+        std::vector<Request*> batch;
+        for (;;) {
+            {
+                std::unique_lock lock(mutex_);
+                wakeup_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+                if (queue_.empty())
+                    return;  // stopping, and every call answered
+                while (!queue_.empty() && batch.size() < max_pipeline) {
+                    batch.push_back(queue_.front());
+                    queue_.pop_front();
+                }
             }
-        }
-        return context;
-    }
-
-    redisContext* borrow() {
-        std::unique_lock lock(mutex_);
-        available_.wait(lock, [this] { return !idle_.empty() || open_ < options_.connections; });
-        if (!idle_.empty()) {
-            redisContext* context = idle_.back();
-            idle_.pop_back();
-            return context;
-        }
-        ++open_;
-        lock.unlock();
-        try {
-            return connect();
-        } catch (...) {
-            lock.lock();
-            --open_;
-            available_.notify_one();
-            throw;
+            exchange(batch);
+            // A server that lost the Functions (FUNCTION FLUSH, or a new empty server) got them
+            // again when this connection was made or now: those commands go once more.
+            std::vector<Request*> again;
+            for (Request* request : batch) {
+                if (request->reply && request->reply->type == REDIS_REPLY_ERROR &&
+                    starts_with(*request->reply, "ERR Function not found")) {
+                    again.push_back(request);
+                }
+            }
+            if (!again.empty() && context_ != nullptr) {
+                Reply loaded = send(context_, {"FUNCTION", "LOAD", "REPLACE", functions_lua});
+                if (loaded)
+                    exchange(again);
+            }
+            {
+                std::lock_guard lock(mutex_);
+                for (Request* request : batch)
+                    request->done = true;
+            }
+            answered_.notify_all();
+            batch.clear();
         }
     }
 
-    void give_back(redisContext* context, bool broken) {
-        {
-            std::lock_guard lock(mutex_);
-            if (broken) {
-                --open_;
-            } else {
-                idle_.push_back(context);
+    // Whether the server closed this idle connection (it restarted, or dropped us): with no reply
+    // due, anything to read is the end of the stream. Checked before each batch so that a
+    // restart costs no command an Unavailable.
+    static bool closed_by_peer(int fd) {
+        pollfd state{fd, POLLIN | POLLRDHUP, 0};
+        return poll(&state, 1, 0) != 0;
+    }
+
+    // Writes every command of `batch`, then reads each reply in order.
+    void exchange(const std::vector<Request*>& batch) {
+        if (context_ != nullptr && closed_by_peer(context_->fd)) {
+            redisFree(context_);
+            context_ = nullptr;
+        }
+        if (context_ == nullptr) {
+            std::string failure;
+            context_ = connect(address_, timeout_, failure);
+            if (context_ == nullptr) {
+                for (Request* request : batch)
+                    request->failure = failure;
+                return;
             }
         }
-        if (broken)
-            redisFree(context);
-        available_.notify_one();
+        std::vector<const char*> argv;
+        std::vector<std::size_t> lengths;
+        for (const Request* request : batch) {
+            argv.clear();
+            lengths.clear();
+            for (const std::string& argument : *request->arguments) {
+                argv.push_back(argument.data());
+                lengths.push_back(argument.size());
+            }
+            if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
+                                       lengths.data()) != REDIS_OK) {
+                break;  // out of memory: the replies below fail
+            }
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            void* reply = nullptr;
+            if (redisGetReply(context_, &reply) != REDIS_OK || reply == nullptr) {
+                // Whether these commands ran is unknown: each fails with Unavailable.
+                const std::string failure = std::string("redis: ") + context_->errstr;
+                for (std::size_t rest = i; rest < batch.size(); ++rest) {
+                    batch[rest]->failure = failure;
+                }
+                redisFree(context_);
+                context_ = nullptr;
+                return;
+            }
+            batch[i]->reply.reset(static_cast<redisReply*>(reply));
+        }
     }
 
     const RedisAddress address_;
-    Options options_;
+    const std::chrono::milliseconds timeout_;
+    redisContext* context_;  // used by thread_ only (nullptr: connect on next use)
     std::mutex mutex_;
-    std::condition_variable available_;
-    std::vector<redisContext*> idle_;
-    std::size_t open_ = 0;
+    std::condition_variable wakeup_;    // the thread: commands queued, or stopping
+    std::condition_variable answered_;  // the callers: a batch is done
+    std::deque<Request*> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace
+
+// The pipelines; a call goes to the next one in turn.
+class RedisStore::Connections {
+public:
+    Connections(const RedisAddress& address, Options options) {
+        // The first connection is made here, so that a server that is down or refuses the
+        // Functions fails the constructor.
+        std::string failure;
+        redisContext* first = Pipeline::connect(address, options.timeout, failure);
+        if (first == nullptr)
+            throw Unavailable(failure);
+        const std::size_t count = std::max<std::size_t>(options.connections, 1);
+        for (std::size_t i = 0; i < count; ++i) {
+            pipelines_.push_back(
+                std::make_unique<Pipeline>(address, options.timeout, i == 0 ? first : nullptr));
+        }
+    }
+
+    Reply command(const std::vector<std::string>& arguments) {
+        const std::size_t turn = next_.fetch_add(1, std::memory_order_relaxed);
+        return pipelines_[turn % pipelines_.size()]->call(arguments);
+    }
+
+private:
+    std::vector<std::unique_ptr<Pipeline>> pipelines_;
+    std::atomic<std::size_t> next_{0};
 };
 
 namespace {

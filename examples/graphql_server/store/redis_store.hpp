@@ -36,15 +36,19 @@ struct RedisAddress {
 /// of gets and hand those ids out again. Replication is asynchronous: failing over to a replica
 /// can also hand an id out twice.
 ///
-/// Connections: a small pool of synchronous hiredis connections; a call borrows one, sends one
-/// FCALL and waits for its reply (no pipelining). A broken connection is dropped and the call
-/// throws Unavailable; the next call connects again.
+/// Connections: a few pipelined hiredis connections, each driven by a thread of its own. A call
+/// queues its FCALL on the next connection in turn and waits; the thread writes every command
+/// waiting at that moment in one go and then reads their replies in order, so that one event-loop
+/// turn of Redis (and one fsync) serves them all. Asio does not own these sockets yet: hiredis
+/// does the I/O as well as the formatting and parsing. A broken connection fails the calls in
+/// flight on it with Unavailable (they may or may not have run) and is made again for the next
+/// call; an idle connection the server closed is noticed and replaced before it is used.
 class RedisStore final : public PoolStore {
 public:
     /// @brief Tuning of a RedisStore.
     struct Options {
-        /// The most connections open at once (and so the most calls in flight).
-        std::size_t connections = 8;
+        /// The number of pipelined connections.
+        std::size_t connections = 4;
         /// How long to wait to connect and for each reply.
         std::chrono::milliseconds timeout{5000};
     };
