@@ -68,6 +68,7 @@ struct SqliteBackend {
     static constexpr bool durable = true;
     TempDir dir;
     std::string file() const { return (dir.path() / "pools.db").string(); }
+    std::string spec() const { return "sqlite:" + file(); }
     std::unique_ptr<PoolStore> open() {
         return std::make_unique<SqliteStore>(file(), test_max_capacity);
     }
@@ -91,6 +92,7 @@ public:
     ~RedisServer() { kill_hard(); }
 
     RedisAddress address() const { return RedisAddress{"127.0.0.1", port_, 0}; }
+    std::string spec() const { return "redis://127.0.0.1:" + std::to_string(port_); }
 
     /// SIGKILL, as a crash: only what the AOF holds survives.
     void kill_hard() {
@@ -178,6 +180,7 @@ private:
 struct RedisBackend {
     static constexpr bool durable = true;
     RedisServer server;
+    std::string spec() const { return server.spec(); }
     std::unique_ptr<PoolStore> open() {
         return std::make_unique<RedisStore>(server.address(), test_max_capacity);
     }
@@ -186,8 +189,11 @@ struct RedisBackend {
 // Every store the contract suite runs over (a macro: TEMPLATE_TEST_CASE then names each case by
 // type).
 #define STORE_BACKENDS MemoryBackend, SqliteBackend, RedisBackend
+// The stores that outlive the process using them.
+#define DURABLE_STORE_BACKENDS SqliteBackend, RedisBackend
 #else
 #define STORE_BACKENDS MemoryBackend, SqliteBackend
+#define DURABLE_STORE_BACKENDS SqliteBackend
 #endif
 
 }  // namespace store_test
