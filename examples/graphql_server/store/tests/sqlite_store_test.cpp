@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include <objpool/objpool.hpp>
 #include <objpool_catch.hpp>
 
@@ -94,4 +96,28 @@ TEST_CASE("sqlite: two stores on one file never hand an id out twice", "[sqlite]
     CHECK(duplicates == 0);
     CHECK(first->stats("p")->allocated == ledger.size());
     CHECK(second->stats("p")->allocated == ledger.size());
+}
+
+TEST_CASE("sqlite: a write lock held past the busy timeout fails the calls with Unavailable",
+          "[sqlite][unavailable]") {
+    SqliteBackend backend;
+    SqliteStore::Options options;
+    options.busy_timeout = 50ms;
+    SqliteStore store(backend.file(), test_max_capacity, options);
+    store.create("p", 4, Policy::Fifo);
+    CHECK(store.get("p") == Id{1});
+
+    // Another process's writer, holding the lock.
+    sqlite3* other = nullptr;
+    REQUIRE(sqlite3_open(backend.file().c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    CHECK_THROWS_AS(store.get("p"), Unavailable);
+    CHECK_THROWS_AS(store.free("p", 1), Unavailable);
+    REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(other);
+
+    // Nothing those calls asked for happened; the store works again.
+    CHECK(store.is_allocated("p", 1));
+    CHECK(store.get("p") == Id{2});
+    CHECK(store.stats("p")->allocated == 2);
 }
