@@ -1,4 +1,4 @@
-// What only SQLite shows: the file reopened, and several connections on one file.
+// What only SQLite shows: the file reopened, two connections on one file, another writer's lock.
 #include <atomic>
 #include <chrono>
 #include <mutex>
