@@ -28,7 +28,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
 units=("$build"/tests/self_contained/cxx17/objpool_objpool_hpp.cpp
        "$build"/tests/self_contained/cxx20/objpool_objpool_hpp.cpp
        tests/reliability/no_exceptions_test.cpp
-       tests/contract/object_pool_contract_test.cpp)
+       tests/concurrent/concurrent_blocking_test.cpp)
 log="$build/clang-tidy.log"
 printf '%s\n' "${units[@]}" |
   xargs -P "$(nproc)" -n 1 clang-tidy -p "$build" --config-file="$root/.clang-tidy" --quiet \

@@ -174,10 +174,10 @@ struct has_concurrent_free_list<Policy, std::void_t<concurrent_free_list_t<Polic
 // Stands in for the free list of a policy that has none, so that a pool of it reports the
 // objpool: messages below and nothing else.
 struct MissingFreeList {
-    explicit MissingFreeList(std::size_t) noexcept {}
+    explicit MissingFreeList(std::size_t /*capacity*/) noexcept {}
     static std::size_t acquire() noexcept { return 0; }
-    static bool release(std::size_t) noexcept { return false; }
-    [[nodiscard]] static bool is_allocated(std::size_t) noexcept { return false; }
+    static bool release(std::size_t /*slot*/) noexcept { return false; }
+    [[nodiscard]] static bool is_allocated(std::size_t /*slot*/) noexcept { return false; }
     [[nodiscard]] static std::size_t capacity() noexcept { return 0; }
     [[nodiscard]] static std::size_t available() noexcept { return 0; }
     [[nodiscard]] static std::size_t bookkeeping_bytes() noexcept { return 0; }

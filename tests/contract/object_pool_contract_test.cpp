@@ -401,6 +401,7 @@ TEMPLATE_LIST_TEST_CASE("Under ASan exactly the objects that are out are address
         CHECK(poisoned(first, sizeof(Block)));
         Block* const again = pool.acquire();
         CHECK(addressable(again, sizeof(Block)));
+        pool.free(again);
     }
     SECTION("ConstructOnGet, with a constructor that throws") {
         typename TestType::template ObjectPool<Tracked, ConstructOnGet> pool(2);
