@@ -33,6 +33,11 @@ void AccessLog::record(std::string_view remote, std::string_view method, std::st
     std::string safe_target;
     safe_target.reserve(target.size());
     for (char c : target) safe_target += (static_cast<unsigned char>(c) < 0x20 || c == '"') ? '?' : c;
+    // "-" for what a request rejected before its head was complete does not have, as nginx does.
+    if (method.empty())
+        method = "-";
+    if (safe_target.empty())
+        safe_target = "-";
     std::lock_guard lock(mutex_);
     std::fprintf(file_, "%.*s - - [%s] \"%.*s %s\" %d %zu %lld\n", static_cast<int>(remote.size()), remote.data(),
                  when, static_cast<int>(method.size()), method.data(), safe_target.c_str(), status, bytes,

@@ -106,6 +106,15 @@ HttpResponse method_not_allowed(std::string_view allow, MediaType media, std::st
     return response;
 }
 
+// JSON text from a client. nlohmann's lexer takes a NUL byte for the end of the input (it reads C
+// strings), so "{...}" NUL "garbage" would parse as "{...}"; a NUL byte is never valid in JSON text
+// (not whitespace between tokens, and escaped inside strings), so such text is refused here.
+nlohmann::json parse_json(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos)
+        return nlohmann::json(nlohmann::json::value_t::discarded);
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
 // The parameters of a GraphQL-over-HTTP request, whichever method carried them.
 struct GraphqlParams {
     std::string query;
@@ -122,8 +131,7 @@ bool params_from_simple_body(std::string_view body, GraphqlParams& params) {
     if (!simple.variables_json.empty()) {
         if (json_nests_deeper_than(simple.variables_json, max_json_depth))
             return false;  // the full parser's path reports it
-        auto variables =
-            nlohmann::json::parse(simple.variables_json, nullptr, /*allow_exceptions=*/false);
+        auto variables = parse_json(simple.variables_json);
         if (variables.is_discarded() || !variables.is_object())
             return false;
         params.variables = std::move(variables);
@@ -140,7 +148,7 @@ std::optional<std::string> params_from_body(std::string_view body, GraphqlParams
     if (json_nests_deeper_than(body, max_json_depth)) {
         return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
     }
-    auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    auto json = parse_json(body);
     if (json.is_discarded())
         return "the request body is not valid JSON";
     if (!json.is_object())
@@ -184,7 +192,7 @@ std::optional<std::string> params_from_query(const Target& target, GraphqlParams
             return "the \"variables\" parameter nests deeper than " +
                    std::to_string(max_json_depth) + " levels";
         }
-        auto json = nlohmann::json::parse(variables->second, nullptr, false);
+        auto json = parse_json(variables->second);
         if (json.is_discarded() || (!json.is_null() && !json.is_object())) {
             return "the \"variables\" parameter must be a JSON object";
         }

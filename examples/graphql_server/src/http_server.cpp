@@ -236,14 +236,15 @@ private:
         const auto start = std::chrono::steady_clock::now();
         const HttpRequest& request = request_storage_.request();
         HttpResponse result = shared_.handler.handle(request);
-        const auto bytes = result.body.size();
-        send(std::move(result), request_storage_.version(), parser_->keep_alive() && !stopping());
+        // Logged before send(): once the write completes, another thread may start the next
+        // read_request(), which clears request_storage_ that `request` points into.
         if (shared_.access_log != nullptr) {
             const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start);
-            shared_.access_log->record(remote_, request.method, request.target, status_, bytes,
-                                       elapsed.count());
+            shared_.access_log->record(remote_, request.method, request.target, result.status,
+                                       result.body.size(), elapsed.count());
         }
+        send(std::move(result), request_storage_.version(), parser_->keep_alive() && !stopping());
     }
 
     // Sends a response the transport produced itself, then closes the connection.
@@ -263,7 +264,6 @@ private:
     // Beast's generic serializer, which showed up in profiles.
     void send(HttpResponse result, unsigned version, bool keep_alive) {
         keep_alive_ = keep_alive;
-        status_ = result.status;
         const auto reason =
             http::obsolete_reason(http::int_to_status(static_cast<unsigned>(result.status)));
         head_.clear();
@@ -360,7 +360,6 @@ private:
     std::string head_;
     std::string body_;
     std::size_t written_ = 0;  // bytes of head_ then body_ sent so far
-    int status_ = 0;
     std::string remote_;
     bool keep_alive_ = true;
 };

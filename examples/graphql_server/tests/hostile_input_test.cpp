@@ -146,6 +146,28 @@ TEST_CASE("hostile: invalid UTF-8", "[handler][hostile]") {
     server.check_pool_unchanged();
 }
 
+TEST_CASE("hostile: a NUL byte anywhere in a JSON body or in GET variables gets 400", "[handler][hostile]") {
+    HostileFixture server;
+    using namespace std::string_literals;
+    const auto mutation = R"({"query":"mutation { getObject }"})"s;
+    for (const std::string& body : {
+             mutation + '\0' + "garbage",                               // after the JSON
+             mutation + '\0',                                           // at the very end
+             R"({"query":"mutation { getObject }")"s + '\0' + "}",      // between tokens
+             R"({"query":)"s + '\0' + R"("mutation { getObject }"})",   // before a value
+             R"({"query":"mutation { get)"s + '\0' + R"(Object }"})",   // inside a string
+             R"({"query":"mutation { getObject }","variables":{"a":1)"s + '\0' + "}}",
+             '\0' + mutation,                                           // before the JSON
+         }) {
+        CAPTURE(body.size());
+        const auto response = server.post(body);
+        CHECK(response.status == 400);
+    }
+    CHECK(server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D&variables=%7B%7D%00x").status == 400);
+    CHECK(HostileFixture::is_refused(server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D%00")));
+    server.check_pool_unchanged();
+}
+
 TEST_CASE("hostile: Int overflow, bad operation names, missing query", "[handler][hostile]") {
     HostileFixture server;
     for (const char* literal : {"2147483648", "-2147483649", "99999999999999999999", "1.5", "1e10"}) {
