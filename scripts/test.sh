@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh \
   build-essential cmake git pkg-config g++ clang libclang-rt-14-dev catch2 \
-  nlohmann-json3-dev libcli11-dev libboost1.81-dev \
+  nlohmann-json3-dev libcli11-dev libboost1.81-dev libsystemd-dev \
   libbenchmark-dev libfoonathan-memory-dev doxygen python3 wrk curl clang-tidy gcovr
 # Node.js runs the GraphQL end-to-end tests; some machines carry a non-Debian build that bundles npm.
 command -v npm >/dev/null || scripts/install-deps.sh nodejs npm

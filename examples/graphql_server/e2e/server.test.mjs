@@ -407,6 +407,48 @@ describe('access log', () => {
   });
 });
 
+describe('configuration from the environment', () => {
+  // A port that was free a moment ago.
+  function freePort() {
+    return new Promise((resolve, reject) => {
+      const probe = net.createServer();
+      probe.on('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address();
+        probe.close(() => resolve(free));
+      });
+    });
+  }
+
+  test('OBJPOOL_PORT and OBJPOOL_HOST set where the server listens', async () => {
+    const envPort = await freePort();
+    const envServer = await startServer([], {
+      listen: false, env: { OBJPOOL_HOST: '127.0.0.1', OBJPOOL_PORT: String(envPort), OBJPOOL_THREADS: '2' },
+    });
+    try {
+      assert.equal(envServer.port, envPort);
+      assert.match(envServer.output, /\(2 threads\)/);
+      assert.equal((await sendRequest(envPort, { path: '/healthz' })).status, 200);
+    } finally {
+      await envServer.stop();
+    }
+  });
+
+  test('a flag on the command line wins over its variable', async () => {
+    const envPort = await freePort();
+    const flagServer = await startServer(['--no-playground'], {
+      env: { OBJPOOL_PORT: String(envPort), OBJPOOL_PLAYGROUND: 'true' },
+    });
+    try {
+      assert.notEqual(flagServer.port, envPort);  // --port 0 chose another
+      const page = await sendRequest(flagServer.port, { path: '/graphql', headers: { Accept: 'text/html' } });
+      assert.notEqual(page.status, 200);  // --no-playground beat OBJPOOL_PLAYGROUND=true
+    } finally {
+      await flagServer.stop();
+    }
+  });
+});
+
 describe('shutdown', () => {
   test('SIGTERM finishes in-flight requests and exits 0', async () => {
     const inFlight = gql('{ pools { name } }');

@@ -6,15 +6,16 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Starts OBJPOOL_GRAPHQL_BIN with --host 127.0.0.1 --port 0 and `args`, and reads the chosen port
-// from its "listening on" line. Resolves with { child, port, output, exited, stop }: `exited`
-// resolves with { code, signal } when the process ends, stop() sends SIGTERM (if it still runs)
-// and waits for the end.
-export function startServer(args = []) {
+// Starts OBJPOOL_GRAPHQL_BIN with --host 127.0.0.1 --port 0 (unless `listen` is false) and `args`,
+// with `env` added to the environment, and reads the chosen port from its "listening on" line.
+// Resolves with { child, port, output, exited, stop }: `exited` resolves with { code, signal } when
+// the process ends, stop() sends SIGTERM (if it still runs) and waits for the end.
+export function startServer(args = [], { env = {}, listen = true } = {}) {
   const binary = process.env.OBJPOOL_GRAPHQL_BIN;
   if (!binary) throw new Error('set OBJPOOL_GRAPHQL_BIN to the objpool-graphql binary');
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', ...args], {
+  const child = spawn(binary, [...(listen ? ['--host', '127.0.0.1', '--port', '0'] : []), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const stop = async () => {

@@ -1,4 +1,5 @@
 // objpool-graphql: named objpool id pools served over GraphQL-over-HTTP.
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <systemd/sd-daemon.h>
 #include <gql/engine.hpp>
 #include <objpool/version.hpp>
 
@@ -38,6 +40,51 @@ std::string version_string() {
            std::to_string(OBJPOOL_VERSION_PATCH);
 }
 
+// The environment variable that can set `flag` ("--max-body-bytes": OBJPOOL_MAX_BODY_BYTES).
+std::string env_name(const std::string& flag) {
+    std::string name = "OBJPOOL_";
+    for (const char c : flag.substr(2))
+        name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+// An option that may also come from the environment (see env_name; the command line wins).
+template <class Value>
+CLI::Option* add_option(CLI::App& app, const std::string& flag, Value& value,
+                        const std::string& description) {
+    return app.add_option(flag, value, description)->envname(env_name(flag))->capture_default_str();
+}
+
+void add_options(CLI::App& app, Settings& settings) {
+    add_option(app, "--host", settings.server.host, "Address to listen on");
+    add_option(app, "--port", settings.server.port, "Port to listen on (0 picks a free one)");
+    add_option(app, "--capacity", settings.capacity, "Capacity of the \"default\" pool")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--policy", settings.policy, "Policy of the \"default\" pool")
+        ->transform(CLI::IsMember({"FIFO", "LIFO", "BITMAP"}, CLI::ignore_case));
+    add_option(app, "--max-capacity", settings.max_capacity, "Largest capacity createPool accepts")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--threads", settings.server.threads, "Event-loop threads (default: hardware threads)")
+        ->check(CLI::Range(1U, 1024U));
+    add_option(app, "--max-body-bytes", settings.server.max_body_bytes, "Largest request body (larger: 413)")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--access-log", settings.access_log,
+               "Append one line per request to this file (- for stdout; empty: no log)");
+    add_option(app, "--read-timeout", settings.read_timeout_seconds,
+               "Seconds to receive a request, idle keep-alive included")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--write-timeout", settings.write_timeout_seconds, "Seconds to send a response")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--max-query-bytes", settings.limits.max_query_bytes, "Longest GraphQL document");
+    add_option(app, "--max-query-tokens", settings.limits.max_tokens, "Most tokens in a GraphQL document");
+    add_option(app, "--max-query-depth", settings.limits.max_depth, "Deepest selection nesting");
+    app.add_flag("--playground,!--no-playground", settings.playground,
+                 std::string("Serve the GraphiQL playground to browsers at GET /graphql (default: ") +
+                     (settings.playground ? "on" : "off") +
+                     "; the last of the two flags wins; OBJPOOL_PLAYGROUND=true or false)")
+        ->envname(env_name("--playground"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,42 +93,10 @@ int main(int argc, char** argv) {
     settings.server.threads = std::max(1U, std::thread::hardware_concurrency());
 
     CLI::App app{"objpool-graphql: objpool id pools over GraphQL (POST/GET /graphql, /healthz, /metrics, "
-                 "/schema.graphql)"};
+                 "/schema.graphql).\nEvery option can also be set by the environment variable shown "
+                 "beside it; the command line wins."};
     app.set_version_flag("--version", version_string());
-    app.add_option("--host", settings.server.host, "Address to listen on")->capture_default_str();
-    app.add_option("--port", settings.server.port, "Port to listen on (0 picks a free one)")->capture_default_str();
-    app.add_option("--capacity", settings.capacity, "Capacity of the \"default\" pool")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--policy", settings.policy, "Policy of the \"default\" pool")
-        ->transform(CLI::IsMember({"FIFO", "LIFO", "BITMAP"}, CLI::ignore_case))
-        ->capture_default_str();
-    app.add_option("--max-capacity", settings.max_capacity, "Largest capacity createPool accepts")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--threads", settings.server.threads, "Event-loop threads (default: hardware threads)")
-        ->check(CLI::Range(1U, 1024U))
-        ->capture_default_str();
-    app.add_option("--max-body-bytes", settings.server.max_body_bytes, "Largest request body (larger: 413)")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--access-log", settings.access_log, "Append one line per request to this file (- for stdout)");
-    app.add_option("--read-timeout", settings.read_timeout_seconds,
-                   "Seconds to receive a request, idle keep-alive included")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--write-timeout", settings.write_timeout_seconds, "Seconds to send a response")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--max-query-bytes", settings.limits.max_query_bytes, "Longest GraphQL document")
-        ->capture_default_str();
-    app.add_option("--max-query-tokens", settings.limits.max_tokens, "Most tokens in a GraphQL document")
-        ->capture_default_str();
-    app.add_option("--max-query-depth", settings.limits.max_depth, "Deepest selection nesting")
-        ->capture_default_str();
-    app.add_flag("--playground,!--no-playground", settings.playground,
-                 "Serve the GraphiQL playground to browsers at GET /graphql (the last of the two wins)")
-        ->capture_default_str();
+    add_options(app, settings);
     CLI11_PARSE(app, argc, argv);
 
     if (settings.capacity > settings.max_capacity) {
@@ -123,6 +138,9 @@ int main(int argc, char** argv) {
             }
         }
         std::fflush(stdout);
+        // Under systemd (Type=notify) the unit is started once the socket listens; elsewhere a
+        // no-op.
+        sd_notify(0, "READY=1");
         server.run();
         std::printf("objpool-graphql stopped\n");
         return 0;

@@ -7,11 +7,9 @@
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
-#include "json_text.hpp"
 #include "metrics.hpp"
 #include "playground.hpp"
 #include "pool_registry.hpp"
-#include "request_body.hpp"
 #include "request_checks.hpp"
 
 namespace objpool_graphql {
@@ -94,6 +92,13 @@ HttpResponse text_response(int status, std::string body,
     return response;
 }
 
+// Compact JSON text; invalid UTF-8 in strings (which the engine may echo from a query) becomes
+// U+FFFD rather than an exception.
+template <class Json>
+std::string json_text(const Json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // A request error in the GraphQL response format: {"errors":[{"message":...}]}.
 HttpResponse error_response(int status, MediaType media, std::string_view message) {
     nlohmann::json body = {{"errors", nlohmann::json::array({{{"message", message}}})}};
@@ -122,29 +127,8 @@ struct GraphqlParams {
     std::string operation_name;
 };
 
-// Fills `params` from a body of the usual shape (see request_body.hpp); false leaves the body to
-// the full JSON parser.
-bool params_from_simple_body(std::string_view body, GraphqlParams& params) {
-    SimpleRequest simple;
-    if (!read_simple_request(body, simple))
-        return false;
-    if (!simple.variables_json.empty()) {
-        if (json_nests_deeper_than(simple.variables_json, max_json_depth))
-            return false;  // the full parser's path reports it
-        auto variables = parse_json(simple.variables_json);
-        if (variables.is_discarded() || !variables.is_object())
-            return false;
-        params.variables = std::move(variables);
-    }
-    params.query = std::move(simple.query);
-    params.operation_name = std::move(simple.operation_name);
-    return true;
-}
-
 // Fills `params` from a POST body; returns an error message when the body is not a valid request.
 std::optional<std::string> params_from_body(std::string_view body, GraphqlParams& params) {
-    if (params_from_simple_body(body, params))
-        return std::nullopt;
     if (json_nests_deeper_than(body, max_json_depth)) {
         return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
     }
