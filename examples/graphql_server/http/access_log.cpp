@@ -22,8 +22,8 @@ AccessLog::~AccessLog() {
     }
 }
 
-void AccessLog::record(std::string_view remote, std::string_view method, std::string_view target, int status,
-                       std::size_t bytes, long long duration_us) {
+void AccessLog::record(std::string_view remote, std::string_view method, std::string_view target,
+                       int status, std::size_t bytes, long long duration_us) {
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
     gmtime_r(&now, &utc);
@@ -32,16 +32,17 @@ void AccessLog::record(std::string_view remote, std::string_view method, std::st
     // Control characters in the target would let a client forge log lines.
     std::string safe_target;
     safe_target.reserve(target.size());
-    for (char c : target) safe_target += (static_cast<unsigned char>(c) < 0x20 || c == '"') ? '?' : c;
+    for (char c : target)
+        safe_target += (static_cast<unsigned char>(c) < 0x20 || c == '"') ? '?' : c;
     // "-" for what a request rejected before its head was complete does not have, as nginx does.
     if (method.empty())
         method = "-";
     if (safe_target.empty())
         safe_target = "-";
     std::lock_guard lock(mutex_);
-    std::fprintf(file_, "%.*s - - [%s] \"%.*s %s\" %d %zu %lld\n", static_cast<int>(remote.size()), remote.data(),
-                 when, static_cast<int>(method.size()), method.data(), safe_target.c_str(), status, bytes,
-                 duration_us);
+    std::fprintf(file_, "%.*s - - [%s] \"%.*s %s\" %d %zu %lld\n", static_cast<int>(remote.size()),
+                 remote.data(), when, static_cast<int>(method.size()), method.data(),
+                 safe_target.c_str(), status, bytes, duration_us);
     std::fflush(file_);
 }
 

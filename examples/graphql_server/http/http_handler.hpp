@@ -22,8 +22,9 @@ class Metrics;
 
 /// @brief One parsed HTTP request. Views point into storage owned by the caller.
 struct HttpRequest {
-    std::string_view method;   ///< "GET", "POST", ...
-    std::string_view target;   ///< as on the request line: path, then optionally '?' and a query string
+    std::string_view method;  ///< "GET", "POST", ...
+    std::string_view
+        target;  ///< as on the request line: path, then optionally '?' and a query string
     std::vector<std::pair<std::string_view, std::string_view>> headers;  ///< names in any case
     std::string_view body;
 
@@ -62,7 +63,8 @@ enum class MediaType { GraphqlResponseJson, Json };
 /// @brief Settings of the request handler.
 struct HandlerOptions {
     std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies get 413
-    bool playground = true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
+    bool playground =
+        true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
 };
 
 /// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz, /metrics, and the

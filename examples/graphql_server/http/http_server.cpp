@@ -15,9 +15,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/buffers_range.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "access_log.hpp"
@@ -50,13 +50,16 @@ const std::string& http_date() {
         std::tm utc{};
         gmtime_r(&now, &utc);
         char buffer[64];
-        cached.assign(buffer, std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc));
+        cached.assign(buffer,
+                      std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc));
         cached_second = now;
     }
     return cached;
 }
 
-std::string_view view(beast::string_view text) noexcept { return {text.data(), text.size()}; }
+std::string_view view(beast::string_view text) noexcept {
+    return {text.data(), text.size()};
+}
 
 }  // namespace
 
@@ -106,14 +109,11 @@ public:
 
     // When the server stops: a connection waiting for a request of which nothing has arrived is
     // closed; one in the middle of a request finishes it (its response says Connection: close).
-    // Called with Connections::mutex held, so the session is alive or already expired.
     void on_shutdown() {
-        if (auto self = weak_from_this().lock()) {
-            net::post(stream_.get_executor(), [self] {
-                if (self->idle())
-                    self->stream_.close();
-            });
-        }
+        net::post(stream_.get_executor(), [self = shared_from_this()] {
+            if (self->idle())
+                self->stream_.close();
+        });
     }
 
 private:
@@ -178,8 +178,8 @@ private:
     void process() {
         const auto start = std::chrono::steady_clock::now();
         const auto& message = parser_->get();
-        HttpRequest request{view(message.method_string()), view(message.target()), {},
-                            message.body()};
+        HttpRequest request{
+            view(message.method_string()), view(message.target()), {}, message.body()};
         request.headers.reserve(16);
         for (const auto& field : message)
             request.headers.emplace_back(view(field.name_string()), view(field.value()));
@@ -286,7 +286,8 @@ struct HttpServer::Impl {
     std::vector<std::unique_ptr<net::io_context>> loops;
     std::vector<WorkGuard> work;
     std::size_t next_loop = 0;  // where the next connection goes; used on loops[0] only
-    std::optional<net::basic_socket_acceptor<tcp, Executor>> acceptor;  // on loops[0], as are accept() and shutdown()
+    std::optional<net::basic_socket_acceptor<tcp, Executor>>
+        acceptor;  // on loops[0], as are accept() and shutdown()
     std::optional<net::basic_signal_set<Executor>> signals;
     std::atomic<bool> stop_requested{false};
 
@@ -334,8 +335,17 @@ struct HttpServer::Impl {
         signals->cancel(ignored);
         auto& connections = shared.connections;
         connections.stopping = true;
-        const std::lock_guard lock(connections.mutex);
-        for (Session* session : connections.sessions)
+        // The sessions still alive, held while the lock is not: the last reference to a session
+        // may be dropped here, and its destructor takes the lock.
+        std::vector<std::shared_ptr<Session>> open;
+        {
+            const std::lock_guard lock(connections.mutex);
+            for (Session* session : connections.sessions) {
+                if (auto alive = session->weak_from_this().lock())
+                    open.push_back(std::move(alive));
+            }
+        }
+        for (const auto& session : open)
             session->on_shutdown();
         work.clear();
     }

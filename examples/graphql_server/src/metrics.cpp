@@ -120,7 +120,15 @@ void append_header(std::string& out, std::string_view name, std::string_view typ
 std::string Metrics::render(const PoolRegistry& registry) const {
     std::string out;
     out.reserve(8192);
+    render_pools(out, registry);
+    render_fields(out);
+    render_requests(out);
+    render_latency(out);
+    render_responses(out);
+    return out;
+}
 
+void Metrics::render_pools(std::string& out, const PoolRegistry& registry) {
     const auto pools = registry.all();
     const auto pool_gauge = [&](std::string_view name, std::string_view help, auto value_of) {
         append_header(out, name, "gauge", help);
@@ -138,7 +146,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
                [](const PoolStats& p) { return p.allocated; });
     pool_gauge("objpool_pool_available", "Ids that can still be handed out.",
                [](const PoolStats& p) { return p.available; });
+}
 
+void Metrics::render_fields(std::string& out) const {
     append_header(out, "objpool_graphql_field_requests_total", "counter",
                   "Root fields resolved, by root field name (once per occurrence in a document).");
     for (std::size_t f = 0; f < root_field_count; ++f) {
@@ -166,7 +176,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
                 .append("\n");
         }
     }
+}
 
+void Metrics::render_requests(std::string& out) const {
     const auto per_type = [&](std::string_view name, std::string_view help, auto member) {
         append_header(out, name, "counter", help);
         for (std::size_t t = 0; t < request_type_count; ++t) {
@@ -183,7 +195,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
     per_type("objpool_graphql_request_errors_total",
              "GraphQL requests to /graphql whose response carried errors, by operation type.",
              &Shard::request_errors);
+}
 
+void Metrics::render_latency(std::string& out) const {
     const std::string histogram = "objpool_graphql_request_duration_seconds";
     append_header(out, histogram, "histogram",
                   "Time to handle a /graphql request (body parsed to response serialised), by "
@@ -210,7 +224,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
         out.append(histogram).append("_count{type=\"").append(type).append("\"} ");
         out.append(std::to_string(cumulative)).append("\n");
     }
+}
 
+void Metrics::render_responses(std::string& out) const {
     append_header(out, "objpool_http_responses_total", "counter",
                   "HTTP responses sent, by status code.");
     for (std::size_t status = 100; status < std::tuple_size_v<decltype(Shard::responses)>;
@@ -224,7 +240,6 @@ std::string Metrics::render(const PoolRegistry& registry) const {
             .append("\"} ");
         out.append(std::to_string(value)).append("\n");
     }
-    return out;
 }
 
 }  // namespace objpool_graphql

@@ -76,6 +76,13 @@ private:
         return sum;
     }
 
+    // The parts of render(), each appending its metric families to `out`.
+    static void render_pools(std::string& out, const PoolRegistry& registry);
+    void render_fields(std::string& out) const;
+    void render_requests(std::string& out) const;
+    void render_latency(std::string& out) const;
+    void render_responses(std::string& out) const;
+
     std::array<Shard, shard_count> shards_{};
 };
 

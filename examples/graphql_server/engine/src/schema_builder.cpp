@@ -273,6 +273,7 @@ private:
         return values;
     }
 
+    // Adds what `node` (a definition or an extension) declares to its type.
     void fill_type(const TypeDefinitionNode& node) {
         Type* type = schema_->find_type(node.name);
         if (type == nullptr)
@@ -283,16 +284,29 @@ private:
                 "Cannot extend type \"" + node.name + "\": it is a different kind of type.",
                 node.location);
         check_directives(node.directives, directive_location_of(node.kind));
+        read_specified_by(node, *type);
+        add_fields(node, *type);
+        add_interfaces_and_members(node, *type);
+        add_enum_values(node, *type);
+        add_input_fields(node, *type);
+        if (!node.is_extension)
+            definitions_[type] = &node;
+    }
+
+    static void read_specified_by(const TypeDefinitionNode& node, Type& type) {
         for (const Directive& directive : node.directives) {
             if (directive.name != "specifiedBy")
                 continue;
-            type->has_specified_by = true;
+            type.has_specified_by = true;
             for (const Argument& argument : directive.arguments)
                 if (argument.name == "url" && argument.value.kind == Value::Kind::String)
-                    type->specified_by_url = argument.value.text;
+                    type.specified_by_url = argument.value.text;
         }
+    }
+
+    void add_fields(const TypeDefinitionNode& node, Type& type) {
         for (const FieldNode& field_node : node.fields) {
-            if (type->find_field(field_node.name) != nullptr)
+            if (type.find_field(field_node.name) != nullptr)
                 schema_error("There can be only one field named \"" + node.name + "." +
                                  field_node.name + "\".",
                              field_node.location);
@@ -302,7 +316,7 @@ private:
             field.has_description = field_node.has_description;
             field.type = field_node.type;
             field.named = &resolve(field_node.type);
-            field.owner = type;
+            field.owner = &type;
             if (!field.named->is_output())
                 schema_error("The type of \"" + node.name + "." + field_node.name +
                                  "\" must be an output type, found \"" +
@@ -312,17 +326,20 @@ private:
                                                 node.name + "." + field_node.name);
             check_directives(field_node.directives, "FIELD_DEFINITION");
             read_deprecation(field_node.directives, field.deprecated, field.deprecation_reason);
-            type->fields.push_back(std::move(field));
+            type.fields.push_back(std::move(field));
         }
+    }
+
+    void add_interfaces_and_members(const TypeDefinitionNode& node, Type& type) {
         for (const auto& [name, where] : node.interfaces) {
             const Type& interface = resolve(TypeRef{name, {}, where});
             if (interface.kind != TypeKind::Interface)
                 schema_error("Type \"" + node.name + "\" can only implement interfaces, \"" + name +
                                  "\" is not one.",
                              where);
-            type->interfaces.push_back(&interface);
-            if (type->kind == TypeKind::Object)
-                const_cast<Type&>(interface).possible_types.push_back(type);
+            type.interfaces.push_back(&interface);
+            if (type.kind == TypeKind::Object)
+                const_cast<Type&>(interface).possible_types.push_back(&type);
         }
         for (const auto& [name, where] : node.members) {
             const Type& member = resolve(TypeRef{name, {}, where});
@@ -330,10 +347,13 @@ private:
                 schema_error("Union \"" + node.name + "\" can only include object types, \"" +
                                  name + "\" is not one.",
                              where);
-            type->possible_types.push_back(&member);
+            type.possible_types.push_back(&member);
         }
+    }
+
+    void add_enum_values(const TypeDefinitionNode& node, Type& type) {
         for (const EnumValueNode& value_node : node.enum_values) {
-            if (type->find_enum_value(value_node.name) != nullptr)
+            if (type.find_enum_value(value_node.name) != nullptr)
                 schema_error("Enum value \"" + node.name + "." + value_node.name +
                                  "\" can only be defined once.",
                              value_node.location);
@@ -343,20 +363,21 @@ private:
             value.has_description = value_node.has_description;
             check_directives(value_node.directives, "ENUM_VALUE");
             read_deprecation(value_node.directives, value.deprecated, value.deprecation_reason);
-            type->enum_values.push_back(std::move(value));
+            type.enum_values.push_back(std::move(value));
         }
-        if (!node.input_fields.empty()) {
-            auto fields = make_input_values(node.input_fields, "INPUT_FIELD_DEFINITION", node.name);
-            for (InputValueDef& field : fields) {
-                if (type->find_input_field(field.name) != nullptr)
-                    schema_error("There can be only one input field named \"" + node.name + "." +
-                                     field.name + "\".",
-                                 node.location);
-                type->input_fields.push_back(std::move(field));
-            }
+    }
+
+    void add_input_fields(const TypeDefinitionNode& node, Type& type) {
+        if (node.input_fields.empty())
+            return;
+        auto fields = make_input_values(node.input_fields, "INPUT_FIELD_DEFINITION", node.name);
+        for (InputValueDef& field : fields) {
+            if (type.find_input_field(field.name) != nullptr)
+                schema_error("There can be only one input field named \"" + node.name + "." +
+                                 field.name + "\".",
+                             node.location);
+            type.input_fields.push_back(std::move(field));
         }
-        if (!node.is_extension)
-            definitions_[type] = &node;
     }
 
     void fill_pending_directives() {

@@ -348,6 +348,132 @@ bool coerce_arguments(const std::vector<InputValueDef>& definitions,
     return true;
 }
 
+namespace {
+
+// Input coercion (spec 3.10 to 3.12) of a list type at `depth` of `type`: a single value becomes a
+// one-item list.
+bool coerce_list(const nlohmann::json& input, const TypeRef& type, std::size_t depth,
+                 const Type& named, nlohmann::json& out, std::string& error, std::string& path) {
+    out = nlohmann::json::array();
+    if (!input.is_array()) {
+        nlohmann::json item;
+        if (!coerce_input(input, type, depth + 1, named, item, error, path))
+            return false;
+        out.push_back(std::move(item));
+        return true;
+    }
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        nlohmann::json item;
+        const std::size_t mark = path.size();
+        path += "[" + std::to_string(i) + "]";
+        if (!coerce_input(input[i], type, depth + 1, named, item, error, path))
+            return false;
+        path.resize(mark);
+        out.push_back(std::move(item));
+    }
+    return true;
+}
+
+bool coerce_input_object(const nlohmann::json& input, const Type& named, nlohmann::json& out,
+                         std::string& error, std::string& path) {
+    if (!input.is_object()) {
+        error = "Expected type \"" + named.name + "\" to be an object.";
+        return false;
+    }
+    for (auto it = input.begin(); it != input.end(); ++it) {
+        if (named.find_input_field(it.key()) == nullptr) {
+            error = "Field \"" + it.key() + "\" is not defined by type \"" + named.name + "\".";
+            return false;
+        }
+    }
+    out = nlohmann::json::object();
+    for (const InputValueDef& definition : named.input_fields) {
+        auto it = input.find(definition.name);
+        if (it != input.end()) {
+            const std::size_t mark = path.size();
+            path += "." + definition.name;
+            if (!coerce_input(*it, definition.type, 0, *definition.named, out[definition.name],
+                              error, path))
+                return false;
+            path.resize(mark);
+        } else if (definition.default_value) {
+            out[definition.name] = definition.coerced_default;
+        } else if (definition.type.non_null_at(0)) {
+            error = "Field \"" + definition.name + "\" of required type \"" +
+                    definition.type.to_string() + "\" was not provided.";
+            return false;
+        }
+    }
+    return true;
+}
+
+bool coerce_enum(const nlohmann::json& input, const Type& named, nlohmann::json& out,
+                 std::string& error) {
+    if (!input.is_string()) {
+        error = "Enum \"" + named.name +
+                "\" cannot represent non-string value: " + json_text_for_message(input) + ".";
+        return false;
+    }
+    if (named.find_enum_value(input.get_ref<const std::string&>()) == nullptr) {
+        error = "Value " + json_text_for_message(input) + " does not exist in \"" + named.name +
+                "\" enum.";
+        return false;
+    }
+    out = input;
+    return true;
+}
+
+bool coerce_scalar(const nlohmann::json& input, ScalarKind scalar, nlohmann::json& out,
+                   std::string& error) {
+    // Refuses a value of the wrong JSON type: `what` followed by the value.
+    const auto refuse = [&](const char* what) {
+        error = what + json_text_for_message(input);
+        return false;
+    };
+    switch (scalar) {
+        case ScalarKind::Int: {
+            std::int32_t number = 0;
+            if (!json_to_int32(input, number)) {
+                error = int_problem(input);
+                return false;
+            }
+            out = number;
+            return true;
+        }
+        case ScalarKind::Float:
+            if (!input.is_number())
+                return refuse("Float cannot represent non numeric value: ");
+            out = input.get<double>();
+            return true;
+        case ScalarKind::String:
+            if (!input.is_string())
+                return refuse("String cannot represent a non string value: ");
+            out = input;
+            return true;
+        case ScalarKind::Boolean:
+            if (!input.is_boolean())
+                return refuse("Boolean cannot represent a non boolean value: ");
+            out = input;
+            return true;
+        case ScalarKind::ID:
+            if (input.is_string()) {
+                out = input;
+            } else if (input.is_number_integer()) {
+                out = json_text(input);
+            } else {
+                return refuse("ID cannot represent value: ");
+            }
+            return true;
+        case ScalarKind::Custom:
+        case ScalarKind::NotScalar:
+            out = input;
+            return true;
+    }
+    return true;
+}
+
+}  // namespace
+
 bool coerce_input(const nlohmann::json& input, const TypeRef& type, std::size_t depth,
                   const Type& named, nlohmann::json& out, std::string& error, std::string& path) {
     if (type.non_null_at(depth)) {
@@ -361,125 +487,15 @@ bool coerce_input(const nlohmann::json& input, const TypeRef& type, std::size_t 
         out = nullptr;
         return true;
     }
-    if (is_list_at(type, depth)) {
-        out = nlohmann::json::array();
-        if (!input.is_array()) {
-            nlohmann::json item;
-            if (!coerce_input(input, type, depth + 1, named, item, error, path))
-                return false;
-            out.push_back(std::move(item));
-            return true;
-        }
-        for (std::size_t i = 0; i < input.size(); ++i) {
-            nlohmann::json item;
-            std::size_t mark = path.size();
-            path += "[" + std::to_string(i) + "]";
-            if (!coerce_input(input[i], type, depth + 1, named, item, error, path))
-                return false;
-            path.resize(mark);
-            out.push_back(std::move(item));
-        }
-        return true;
-    }
+    if (is_list_at(type, depth))
+        return coerce_list(input, type, depth, named, out, error, path);
     switch (named.kind) {
-        case TypeKind::InputObject: {
-            if (!input.is_object()) {
-                error = "Expected type \"" + named.name + "\" to be an object.";
-                return false;
-            }
-            for (auto it = input.begin(); it != input.end(); ++it) {
-                if (named.find_input_field(it.key()) == nullptr) {
-                    error =
-                        "Field \"" + it.key() + "\" is not defined by type \"" + named.name + "\".";
-                    return false;
-                }
-            }
-            out = nlohmann::json::object();
-            for (const InputValueDef& definition : named.input_fields) {
-                auto it = input.find(definition.name);
-                if (it != input.end()) {
-                    std::size_t mark = path.size();
-                    path += "." + definition.name;
-                    if (!coerce_input(*it, definition.type, 0, *definition.named,
-                                      out[definition.name], error, path))
-                        return false;
-                    path.resize(mark);
-                } else if (definition.default_value) {
-                    out[definition.name] = definition.coerced_default;
-                } else if (definition.type.non_null_at(0)) {
-                    error = "Field \"" + definition.name + "\" of required type \"" +
-                            definition.type.to_string() + "\" was not provided.";
-                    return false;
-                }
-            }
-            return true;
-        }
+        case TypeKind::InputObject:
+            return coerce_input_object(input, named, out, error, path);
         case TypeKind::Enum:
-            if (!input.is_string()) {
-                error = "Enum \"" + named.name +
-                        "\" cannot represent non-string value: " + json_text_for_message(input) +
-                        ".";
-                return false;
-            }
-            if (named.find_enum_value(input.get_ref<const std::string&>()) == nullptr) {
-                error = "Value " + json_text_for_message(input) + " does not exist in \"" +
-                        named.name + "\" enum.";
-                return false;
-            }
-            out = input;
-            return true;
-        case TypeKind::Scalar: {
-            switch (named.scalar) {
-                case ScalarKind::Int: {
-                    std::int32_t number = 0;
-                    if (!json_to_int32(input, number)) {
-                        error = int_problem(input);
-                        return false;
-                    }
-                    out = number;
-                    return true;
-                }
-                case ScalarKind::Float:
-                    if (!input.is_number()) {
-                        error = "Float cannot represent non numeric value: " +
-                                json_text_for_message(input);
-                        return false;
-                    }
-                    out = input.get<double>();
-                    return true;
-                case ScalarKind::String:
-                    if (!input.is_string()) {
-                        error = "String cannot represent a non string value: " +
-                                json_text_for_message(input);
-                        return false;
-                    }
-                    out = input;
-                    return true;
-                case ScalarKind::Boolean:
-                    if (!input.is_boolean()) {
-                        error = "Boolean cannot represent a non boolean value: " +
-                                json_text_for_message(input);
-                        return false;
-                    }
-                    out = input;
-                    return true;
-                case ScalarKind::ID:
-                    if (input.is_string()) {
-                        out = input;
-                    } else if (input.is_number_integer()) {
-                        out = json_text(input);
-                    } else {
-                        error = "ID cannot represent value: " + json_text_for_message(input);
-                        return false;
-                    }
-                    return true;
-                case ScalarKind::Custom:
-                case ScalarKind::NotScalar:
-                    out = input;
-                    return true;
-            }
-            return true;
-        }
+            return coerce_enum(input, named, out, error);
+        case TypeKind::Scalar:
+            return coerce_scalar(input, named.scalar, out, error);
         default:
             error = "\"" + named.name + "\" is not an input type.";
             return false;

@@ -49,7 +49,7 @@ struct Limits {
     std::size_t max_query_bytes = 100'000;  ///< longer documents are a request error
     std::size_t max_tokens = 10'000;        ///< lexer stops with an error past this
     std::size_t max_depth = 32;             ///< selection-set nesting, fragments expanded
-    std::size_t cache_entries = 1'024;      ///< prepared documents kept, least recently used evicted
+    std::size_t cache_entries = 1'024;  ///< prepared documents kept, least recently used evicted
 };
 
 struct PreparedDocument;  // parsed + validated document; opaque
@@ -105,7 +105,8 @@ public:
     nlohmann::ordered_json execute_ordered(const Plan& plan, const nlohmann::json& variables) const;
 
     /// @brief run(), with keys in GraphQL order (see execute_ordered()).
-    nlohmann::ordered_json run_ordered(std::string_view query, const nlohmann::json& variables = nullptr,
+    nlohmann::ordered_json run_ordered(std::string_view query,
+                                       const nlohmann::json& variables = nullptr,
                                        std::string_view operation_name = {}) const;
 
     /// @brief How many prepared documents the cache holds now (at most Limits::cache_entries).
