@@ -15,10 +15,11 @@ AccessLog::AccessLog(const std::string& path)
 }
 
 AccessLog::~AccessLog() {
+    // Nothing is left to report a failure to at exit.
     if (owned_) {
-        std::fclose(file_);
+        (void)std::fclose(file_);
     } else {
-        std::fflush(file_);
+        (void)std::fflush(file_);
     }
 }
 
@@ -28,22 +29,27 @@ void AccessLog::record(std::string_view remote, std::string_view method, std::st
     std::tm utc{};
     gmtime_r(&now, &utc);
     char when[32];
-    std::strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &utc);
+    (void)std::strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &utc);  // always fits
     // Control characters in the target would let a client forge log lines.
     std::string safe_target;
     safe_target.reserve(target.size());
-    for (char c : target)
+    for (char c : target) {
         safe_target += (static_cast<unsigned char>(c) < 0x20 || c == '"') ? '?' : c;
+    }
     // "-" for what a request rejected before its head was complete does not have, as nginx does.
-    if (method.empty())
+    if (method.empty()) {
         method = "-";
-    if (safe_target.empty())
+    }
+    if (safe_target.empty()) {
         safe_target = "-";
+    }
+    // A line that cannot be written (disk full) is lost; requests are still served.
     std::lock_guard lock(mutex_);
-    std::fprintf(file_, "%.*s - - [%s] \"%.*s %s\" %d %zu %lld\n", static_cast<int>(remote.size()),
-                 remote.data(), when, static_cast<int>(method.size()), method.data(),
-                 safe_target.c_str(), status, bytes, duration_us);
-    std::fflush(file_);
+    (void)std::fprintf(file_, "%.*s - - [%s] \"%.*s %s\" %d %zu %lld\n",
+                       static_cast<int>(remote.size()), remote.data(), when,
+                       static_cast<int>(method.size()), method.data(), safe_target.c_str(), status,
+                       bytes, duration_us);
+    (void)std::fflush(file_);
 }
 
 }  // namespace objpool_graphql

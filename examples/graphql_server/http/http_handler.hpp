@@ -62,7 +62,7 @@ enum class MediaType { GraphqlResponseJson, Json };
 
 /// @brief Settings of the request handler.
 struct HandlerOptions {
-    std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies get 413
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;  ///< larger bodies get 413
     bool playground =
         true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
 };
@@ -84,8 +84,9 @@ public:
     [[nodiscard]] HttpResponse transport_error(int status, std::string_view message) const;
 
 private:
-    HttpResponse handle_graphql(const HttpRequest& request, const Target& target) const;
-    HttpResponse route(const HttpRequest& request) const;
+    [[nodiscard]] HttpResponse handle_graphql(const HttpRequest& request,
+                                              const Target& target) const;
+    [[nodiscard]] HttpResponse route(const HttpRequest& request) const;
 
     const gql::Engine& engine_;
     const PoolRegistry& registry_;

@@ -101,8 +101,9 @@ public:
         if (shared_.access_log != nullptr) {
             error_code ec;
             const auto endpoint = stream_.socket().remote_endpoint(ec);
-            if (!ec)
+            if (!ec) {
                 remote_ = endpoint.address().to_string();
+            }
         }
         read_header();
     }
@@ -111,8 +112,9 @@ public:
     // closed; one in the middle of a request finishes it (its response says Connection: close).
     void on_shutdown() {
         net::post(stream_.get_executor(), [self = shared_from_this()] {
-            if (self->idle())
+            if (self->idle()) {
                 self->stream_.close();
+            }
         });
     }
 
@@ -124,13 +126,15 @@ private:
         parser_.emplace();
         parser_->body_limit(shared_.options.max_body_bytes);
         parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-        if (stopping() && idle())
+        if (stopping() && idle()) {
             return stream_.close();
+        }
         stream_.expires_after(shared_.options.read_timeout);
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](error_code ec, std::size_t) {
-                                    if (ec)
+                                    if (ec) {
                                         return self->on_read_error(ec);
+                                    }
                                     self->read_body();
                                 });
     }
@@ -143,8 +147,9 @@ private:
             continue_.emplace(http::status::continue_, parser_->get().version());
             return http::async_write(stream_, *continue_,
                                      [self = shared_from_this()](error_code ec, std::size_t) {
-                                         if (ec)
+                                         if (ec) {
                                              return self->stream_.close();
+                                         }
                                          self->continue_.reset();
                                          self->read_rest();
                                      });
@@ -155,8 +160,9 @@ private:
     void read_rest() {
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](error_code ec, std::size_t) {
-                             if (ec)
+                             if (ec) {
                                  return self->on_read_error(ec);
+                             }
                              self->process();
                          });
     }
@@ -166,8 +172,9 @@ private:
             return reject(413, "the request body is larger than " +
                                    std::to_string(shared_.options.max_body_bytes) + " bytes");
         }
-        if (ec == http::error::header_limit)
+        if (ec == http::error::header_limit) {
             return reject(431, "the request head is too large");
+        }
         if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
             ec != http::error::end_of_stream && ec != http::error::partial_message) {
             return reject(400, "malformed HTTP request");
@@ -181,8 +188,9 @@ private:
         HttpRequest request{
             view(message.method_string()), view(message.target()), {}, message.body()};
         request.headers.reserve(16);
-        for (const auto& field : message)
+        for (const auto& field : message) {
             request.headers.emplace_back(view(field.name_string()), view(field.value()));
+        }
         HttpResponse result = shared_.handler.handle(request);
         const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - start);
@@ -210,8 +218,9 @@ private:
         response_.version(has_head ? request.version() : 11);
         response_.set(http::field::server, "objpool-graphql");
         response_.set(http::field::date, http_date());
-        for (auto& [name, value] : result.headers)
+        for (auto& [name, value] : result.headers) {
             response_.set(name, value);
+        }
         response_.body() = std::move(result.body);
         response_.keep_alive(keep_alive);
         response_.prepare_payload();
@@ -227,20 +236,25 @@ private:
         error_code ec;
         pending_.clear();
         serializer_->next(ec, [this](error_code&, const auto& buffers) {
-            for (const net::const_buffer buffer : beast::buffers_range_ref(buffers))
+            for (const net::const_buffer buffer : beast::buffers_range_ref(buffers)) {
                 pending_.push_back(buffer);
+            }
         });
-        if (ec)
+        if (ec) {
             return stream_.close();
+        }
         net::async_write(stream_, pending_,
                          [self = shared_from_this()](error_code ec, std::size_t bytes) {
-                             if (ec)
+                             if (ec) {
                                  return self->stream_.close();
+                             }
                              self->serializer_->consume(bytes);
-                             if (!self->serializer_->is_done())
+                             if (!self->serializer_->is_done()) {
                                  return self->write_some();
-                             if (!self->response_.keep_alive() || self->stopping())
+                             }
+                             if (!self->response_.keep_alive() || self->stopping()) {
                                  return self->linger();
+                             }
                              self->read_header();
                          });
     }
@@ -258,8 +272,9 @@ private:
         buffer_.clear();
         stream_.async_read_some(buffer_.prepare(16 * 1024),
                                 [self = shared_from_this()](error_code ec, std::size_t) {
-                                    if (ec)
+                                    if (ec) {
                                         return self->stream_.close();
+                                    }
                                     self->drain();
                                 });
     }
@@ -316,8 +331,9 @@ struct HttpServer::Impl {
         net::io_context& loop = *loops[next_loop];
         next_loop = (next_loop + 1) % loops.size();
         acceptor->async_accept(loop.get_executor(), [this](error_code ec, Socket socket) {
-            if (!acceptor->is_open())
+            if (!acceptor->is_open()) {
                 return;
+            }
             if (!ec) {
                 error_code ignored;
                 socket.set_option(tcp::no_delay(true), ignored);
@@ -341,12 +357,14 @@ struct HttpServer::Impl {
         {
             const std::lock_guard lock(connections.mutex);
             for (Session* session : connections.sessions) {
-                if (auto alive = session->weak_from_this().lock())
+                if (auto alive = session->weak_from_this().lock()) {
                     open.push_back(std::move(alive));
+                }
             }
         }
-        for (const auto& session : open)
+        for (const auto& session : open) {
             session->on_shutdown();
+        }
         work.clear();
     }
 };
@@ -363,25 +381,30 @@ unsigned short HttpServer::port() const noexcept {
 
 void HttpServer::run() {
     impl_->signals->async_wait([this](error_code ec, int) {
-        if (!ec)
+        if (!ec) {
             stop();
+        }
     });
     net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] { impl->accept(); });
-    if (impl_->stop_requested.load())
+    if (impl_->stop_requested.load()) {
         stop();
+    }
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < impl_->loops.size(); ++i)
+    for (std::size_t i = 1; i < impl_->loops.size(); ++i) {
         threads.emplace_back([loop = impl_->loops[i].get()] { loop->run(); });
+    }
     impl_->loops.front()->run();
-    for (auto& thread : threads)
+    for (auto& thread : threads) {
         thread.join();
+    }
 }
 
 void HttpServer::stop() {
     impl_->stop_requested.store(true);
     net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] {
-        if (impl->acceptor->is_open())
+        if (impl->acceptor->is_open()) {
             impl->shutdown();
+        }
     });
 }
 

@@ -35,8 +35,9 @@ inline constexpr std::size_t max_json_depth = 64;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > limit)
+            if (++depth > limit) {
                 return true;
+            }
         } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
         }
@@ -63,27 +64,34 @@ inline constexpr std::size_t max_json_depth = 64;
             length = 2;
         } else if (lead >= 0xE0 && lead <= 0xEF) {
             length = 3;
-            if (lead == 0xE0)
+            if (lead == 0xE0) {
                 low = 0xA0;  // overlong
-            if (lead == 0xED)
+            }
+            if (lead == 0xED) {
                 high = 0x9F;  // surrogates
+            }
         } else if (lead >= 0xF0 && lead <= 0xF4) {
             length = 4;
-            if (lead == 0xF0)
+            if (lead == 0xF0) {
                 low = 0x90;  // overlong
-            if (lead == 0xF4)
+            }
+            if (lead == 0xF4) {
                 high = 0x8F;  // above U+10FFFF
+            }
         } else {
             return false;
         }
-        if (text.size() - i < length)
+        if (text.size() - i < length) {
             return false;
+        }
         const auto second = static_cast<unsigned char>(text[i + 1]);
-        if (second < low || second > high)
+        if (second < low || second > high) {
             return false;
+        }
         for (std::size_t k = 2; k < length; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
                 return false;
+            }
         }
         i += length;
     }

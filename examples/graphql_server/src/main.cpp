@@ -43,8 +43,9 @@ std::string version_string() {
 // The environment variable that can set `flag` ("--max-body-bytes": OBJPOOL_MAX_BODY_BYTES).
 std::string env_name(const std::string& flag) {
     std::string name = "OBJPOOL_";
-    for (const char c : flag.substr(2))
+    for (const char c : flag.substr(2)) {
         name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     return name;
 }
 

@@ -74,8 +74,9 @@ void Metrics::count_field(RootField field) noexcept {
 void Metrics::count_field_error(RootField field, std::string_view code) noexcept {
     std::size_t index = error_codes.size() - 1;  // INTERNAL
     for (std::size_t i = 0; i < error_codes.size(); ++i) {
-        if (error_codes[i] == code)
+        if (error_codes[i] == code) {
             index = i;
+        }
     }
     shard().field_errors[static_cast<std::size_t>(field)][index].fetch_add(
         1, std::memory_order_relaxed);
@@ -85,11 +86,13 @@ void Metrics::observe_request(RequestType type, bool had_errors, double seconds)
     const auto t = static_cast<std::size_t>(type);
     Shard& counters = shard();
     counters.requests[t].fetch_add(1, std::memory_order_relaxed);
-    if (had_errors)
+    if (had_errors) {
         counters.request_errors[t].fetch_add(1, std::memory_order_relaxed);
+    }
     std::size_t bucket = 0;
-    while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket])
+    while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket]) {
         ++bucket;
+    }
     counters.latency_buckets[t][bucket].fetch_add(1, std::memory_order_relaxed);
     counters.latency_sum_ns[t].fetch_add(static_cast<std::uint64_t>(seconds * 1e9),
                                          std::memory_order_relaxed);
@@ -165,8 +168,9 @@ void Metrics::render_fields(std::string& out) const {
         for (std::size_t c = 0; c < error_codes.size(); ++c) {
             const auto value =
                 total([f, c](const Shard& s) -> const Counter& { return s.field_errors[f][c]; });
-            if (value == 0)
+            if (value == 0) {
                 continue;
+            }
             out.append("objpool_graphql_field_errors_total{field=\"")
                 .append(root_field_name(static_cast<RootField>(f)))
                 .append("\",code=\"")
@@ -179,7 +183,9 @@ void Metrics::render_fields(std::string& out) const {
 }
 
 void Metrics::render_requests(std::string& out) const {
-    const auto per_type = [&](std::string_view name, std::string_view help, auto member) {
+    using PerType = std::array<Counter, request_type_count>;
+    const auto per_type = [&](std::string_view name, std::string_view help,
+                              PerType Shard::*member) {
         append_header(out, name, "counter", help);
         for (std::size_t t = 0; t < request_type_count; ++t) {
             out.append(name)
@@ -233,8 +239,9 @@ void Metrics::render_responses(std::string& out) const {
          ++status) {
         const auto value =
             total([status](const Shard& s) -> const Counter& { return s.responses[status]; });
-        if (value == 0)
+        if (value == 0) {
             continue;
+        }
         out.append("objpool_http_responses_total{code=\"")
             .append(std::to_string(status))
             .append("\"} ");

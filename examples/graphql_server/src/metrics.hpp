@@ -71,8 +71,9 @@ private:
     template <class Select>
     [[nodiscard]] std::uint64_t total(Select select) const noexcept {
         std::uint64_t sum = 0;
-        for (const Shard& s : shards_)
+        for (const Shard& s : shards_) {
             sum += select(s).load(std::memory_order_relaxed);
+        }
         return sum;
     }
 

@@ -66,8 +66,9 @@ void bind_resolvers(gql::Engine& engine, PoolRegistry& registry, Metrics& metric
     engine.bind("Query", "pools",
                 counted(metrics, RootField::Pools, [&registry](const nlohmann::json&) {
                     auto result = nlohmann::json::array();
-                    for (const auto& stats : registry.all())
+                    for (const auto& stats : registry.all()) {
                         result.push_back(to_json(stats));
+                    }
                     return result;
                 }));
     engine.bind("Query", "isAllocated",
@@ -78,8 +79,9 @@ void bind_resolvers(gql::Engine& engine, PoolRegistry& registry, Metrics& metric
     engine.bind("Mutation", "createPool",
                 counted(metrics, RootField::CreatePool, [&registry](const nlohmann::json& args) {
                     const auto policy = parse_policy(string_argument(args, "policy"));
-                    if (!policy)
+                    if (!policy) {
                         throw gql::FieldError("INTERNAL", "unknown policy");
+                    }
                     return to_json(registry.create(string_argument(args, "name"),
                                                    args.at("capacity").get<long long>(), *policy));
                 }));

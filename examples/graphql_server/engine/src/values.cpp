@@ -22,8 +22,9 @@ nlohmann::json literal_to_json(const Value& value, const nlohmann::json* variabl
         case Value::Kind::Variable: {
             if (variables != nullptr) {
                 auto it = variables->find(value.text);
-                if (it != variables->end())
+                if (it != variables->end()) {
                     return *it;
+                }
             }
             return nullptr;
         }
@@ -31,8 +32,9 @@ nlohmann::json literal_to_json(const Value& value, const nlohmann::json* variabl
             std::int64_t number = 0;
             auto result =
                 std::from_chars(value.text.data(), value.text.data() + value.text.size(), number);
-            if (result.ec == std::errc())
+            if (result.ec == std::errc()) {
                 return number;
+            }
             return std::strtod(value.text.c_str(), nullptr);
         }
         case Value::Kind::Float:
@@ -46,14 +48,16 @@ nlohmann::json literal_to_json(const Value& value, const nlohmann::json* variabl
             return nullptr;
         case Value::Kind::List: {
             nlohmann::json out = nlohmann::json::array();
-            for (const Value& item : value.list)
+            for (const Value& item : value.list) {
                 out.push_back(literal_to_json(item, variables));
+            }
             return out;
         }
         case Value::Kind::Object: {
             nlohmann::json out = nlohmann::json::object();
-            for (const ObjectField& field : value.fields)
+            for (const ObjectField& field : value.fields) {
                 out[field.name] = literal_to_json(field.value, variables);
+            }
             return out;
         }
     }
@@ -64,23 +68,26 @@ bool json_to_int32(const nlohmann::json& value, std::int32_t& out) noexcept {
     if (value.is_number_integer()) {
         if (value.is_number_unsigned()) {
             auto number = value.get<std::uint64_t>();
-            if (number > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()))
+            if (number > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())) {
                 return false;
+            }
             out = static_cast<std::int32_t>(number);
             return true;
         }
         auto number = value.get<std::int64_t>();
         if (number < std::numeric_limits<std::int32_t>::min() ||
-            number > std::numeric_limits<std::int32_t>::max())
+            number > std::numeric_limits<std::int32_t>::max()) {
             return false;
+        }
         out = static_cast<std::int32_t>(number);
         return true;
     }
     if (value.is_number_float()) {
         double number = value.get<double>();
         if (!std::isfinite(number) || std::trunc(number) != number || number < kInt32Min ||
-            number > kInt32Max)
+            number > kInt32Max) {
             return false;
+        }
         out = static_cast<std::int32_t>(number);
         return true;
     }
@@ -92,9 +99,10 @@ std::string int_problem(const nlohmann::json& value) {
     bool integral = value.is_number_integer() ||
                     (value.is_number_float() && std::isfinite(value.get<double>()) &&
                      std::trunc(value.get<double>()) == value.get<double>());
-    if (integral)
+    if (integral) {
         return "Int cannot represent non 32-bit signed integer value: " +
                json_text_for_message(value);
+    }
     return "Int cannot represent non-integer value: " + json_text_for_message(value);
 }
 
@@ -111,25 +119,30 @@ void check_scalar_literal(const Value& value, const Type& named,
                 return;
             }
             std::int32_t number = 0;
-            if (!parse_int32(value.text, number))
+            if (!parse_int32(value.text, number)) {
                 problem("Int cannot represent non 32-bit signed integer value: " + shown);
+            }
             return;
         }
         case ScalarKind::Float:
-            if (value.kind != Value::Kind::Int && value.kind != Value::Kind::Float)
+            if (value.kind != Value::Kind::Int && value.kind != Value::Kind::Float) {
                 problem("Float cannot represent non numeric value: " + shown);
+            }
             return;
         case ScalarKind::String:
-            if (value.kind != Value::Kind::String)
+            if (value.kind != Value::Kind::String) {
                 problem("String cannot represent a non string value: " + shown);
+            }
             return;
         case ScalarKind::Boolean:
-            if (value.kind != Value::Kind::Boolean)
+            if (value.kind != Value::Kind::Boolean) {
                 problem("Boolean cannot represent a non boolean value: " + shown);
+            }
             return;
         case ScalarKind::ID:
-            if (value.kind != Value::Kind::String && value.kind != Value::Kind::Int)
+            if (value.kind != Value::Kind::String && value.kind != Value::Kind::Int) {
                 problem("ID cannot represent a non-string and non-integer value: " + shown);
+            }
             return;
         case ScalarKind::Custom:
         case ScalarKind::NotScalar:
@@ -148,8 +161,9 @@ void check_literal(const Value& value, const TypeRef& type, std::size_t depth, c
                    bool has_default, std::vector<ValueProblem>& problems,
                    const VariableUseCallback& on_variable) {
     if (value.kind == Value::Kind::Variable) {
-        if (on_variable)
+        if (on_variable) {
             on_variable(value, type, depth, has_default);
+        }
         return;
     }
     if (type.non_null_at(depth)) {
@@ -162,12 +176,14 @@ void check_literal(const Value& value, const TypeRef& type, std::size_t depth, c
         check_literal(value, type, depth + 1, named, false, problems, on_variable);
         return;
     }
-    if (value.kind == Value::Kind::Null)
+    if (value.kind == Value::Kind::Null) {
         return;
+    }
     if (is_list_at(type, depth)) {
         if (value.kind == Value::Kind::List) {
-            for (const Value& item : value.list)
+            for (const Value& item : value.list) {
                 check_literal(item, type, depth + 1, named, false, problems, on_variable);
+            }
         } else {
             check_literal(value, type, depth + 1, named, false, problems, on_variable);
         }
@@ -196,17 +212,19 @@ void check_literal(const Value& value, const TypeRef& type, std::size_t depth, c
                                         field.location});
                     continue;
                 }
-                if (definition->named != nullptr)
+                if (definition->named != nullptr) {
                     check_literal(field.value, definition->type, 0, *definition->named,
                                   definition->default_value.has_value(), problems, on_variable);
+                }
             }
             for (const InputValueDef& definition : named.input_fields) {
                 if (definition.type.non_null_at(0) && !definition.default_value &&
-                    seen.count(definition.name) == 0)
+                    seen.count(definition.name) == 0) {
                     problems.push_back({"Field \"" + named.name + "." + definition.name +
                                             "\" of required type \"" + definition.type.to_string() +
                                             "\" was not provided.",
                                         value.location});
+                }
             }
             return;
         }
@@ -241,8 +259,9 @@ bool coerce_literal(const Value& value, const TypeRef& type, std::size_t depth, 
         }
         return true;
     }
-    if (type.non_null_at(depth))
+    if (type.non_null_at(depth)) {
         return coerce_literal(value, type, depth + 1, named, variables, out, error);
+    }
     if (value.kind == Value::Kind::Null) {
         out = nullptr;
         return true;
@@ -251,15 +270,17 @@ bool coerce_literal(const Value& value, const TypeRef& type, std::size_t depth, 
         out = nlohmann::json::array();
         if (value.kind != Value::Kind::List) {
             nlohmann::json item;
-            if (!coerce_literal(value, type, depth + 1, named, variables, item, error))
+            if (!coerce_literal(value, type, depth + 1, named, variables, item, error)) {
                 return false;
+            }
             out.push_back(std::move(item));
             return true;
         }
         for (const Value& element : value.list) {
             nlohmann::json item;
-            if (!coerce_literal(element, type, depth + 1, named, variables, item, error))
+            if (!coerce_literal(element, type, depth + 1, named, variables, item, error)) {
                 return false;
+            }
             out.push_back(std::move(item));
         }
         return true;
@@ -269,17 +290,21 @@ bool coerce_literal(const Value& value, const TypeRef& type, std::size_t depth, 
             out = nlohmann::json::object();
             for (const InputValueDef& definition : named.input_fields) {
                 const Value* provided = nullptr;
-                for (const ObjectField& field : value.fields)
-                    if (field.name == definition.name)
+                for (const ObjectField& field : value.fields) {
+                    if (field.name == definition.name) {
                         provided = &field.value;
+                    }
+                }
                 // A variable that was not supplied leaves the field absent.
                 if (provided != nullptr && provided->kind == Value::Kind::Variable &&
-                    (variables == nullptr || !variables->contains(provided->text)))
+                    (variables == nullptr || !variables->contains(provided->text))) {
                     provided = nullptr;
+                }
                 if (provided != nullptr) {
                     if (!coerce_literal(*provided, definition.type, 0, *definition.named, variables,
-                                        out[definition.name], error))
+                                        out[definition.name], error)) {
                         return false;
+                    }
                 } else if (definition.default_value) {
                     out[definition.name] = definition.coerced_default;
                 } else if (definition.type.non_null_at(0)) {
@@ -322,17 +347,20 @@ bool coerce_arguments(const std::vector<InputValueDef>& definitions,
     out = nlohmann::json::object();
     for (const InputValueDef& definition : definitions) {
         const Value* provided = nullptr;
-        for (const Argument& argument : arguments)
-            if (argument.name == definition.name)
+        for (const Argument& argument : arguments) {
+            if (argument.name == definition.name) {
                 provided = &argument.value;
+            }
+        }
         if (provided != nullptr && provided->kind == Value::Kind::Variable &&
-            (variables == nullptr || !variables->contains(provided->text)))
+            (variables == nullptr || !variables->contains(provided->text))) {
             provided = nullptr;
+        }
         if (provided != nullptr) {
             nlohmann::json& slot = out[definition.name];
             if (!coerce_literal(*provided, definition.type, 0, *definition.named, variables, slot,
                                 error)) {
-                error = "Argument \"" + definition.name + "\": " + error;
+                error.insert(0, "Argument \"" + definition.name + "\": ");
                 return false;
             }
         } else if (definition.default_value) {
@@ -357,8 +385,9 @@ bool coerce_list(const nlohmann::json& input, const TypeRef& type, std::size_t d
     out = nlohmann::json::array();
     if (!input.is_array()) {
         nlohmann::json item;
-        if (!coerce_input(input, type, depth + 1, named, item, error, path))
+        if (!coerce_input(input, type, depth + 1, named, item, error, path)) {
             return false;
+        }
         out.push_back(std::move(item));
         return true;
     }
@@ -366,8 +395,9 @@ bool coerce_list(const nlohmann::json& input, const TypeRef& type, std::size_t d
         nlohmann::json item;
         const std::size_t mark = path.size();
         path += "[" + std::to_string(i) + "]";
-        if (!coerce_input(input[i], type, depth + 1, named, item, error, path))
+        if (!coerce_input(input[i], type, depth + 1, named, item, error, path)) {
             return false;
+        }
         path.resize(mark);
         out.push_back(std::move(item));
     }
@@ -393,8 +423,9 @@ bool coerce_input_object(const nlohmann::json& input, const Type& named, nlohman
             const std::size_t mark = path.size();
             path += "." + definition.name;
             if (!coerce_input(*it, definition.type, 0, *definition.named, out[definition.name],
-                              error, path))
+                              error, path)) {
                 return false;
+            }
             path.resize(mark);
         } else if (definition.default_value) {
             out[definition.name] = definition.coerced_default;
@@ -441,18 +472,21 @@ bool coerce_scalar(const nlohmann::json& input, ScalarKind scalar, nlohmann::jso
             return true;
         }
         case ScalarKind::Float:
-            if (!input.is_number())
+            if (!input.is_number()) {
                 return refuse("Float cannot represent non numeric value: ");
+            }
             out = input.get<double>();
             return true;
         case ScalarKind::String:
-            if (!input.is_string())
+            if (!input.is_string()) {
                 return refuse("String cannot represent a non string value: ");
+            }
             out = input;
             return true;
         case ScalarKind::Boolean:
-            if (!input.is_boolean())
+            if (!input.is_boolean()) {
                 return refuse("Boolean cannot represent a non boolean value: ");
+            }
             out = input;
             return true;
         case ScalarKind::ID:
@@ -487,8 +521,9 @@ bool coerce_input(const nlohmann::json& input, const TypeRef& type, std::size_t 
         out = nullptr;
         return true;
     }
-    if (is_list_at(type, depth))
+    if (is_list_at(type, depth)) {
         return coerce_list(input, type, depth, named, out, error, path);
+    }
     switch (named.kind) {
         case TypeKind::InputObject:
             return coerce_input_object(input, named, out, error, path);
