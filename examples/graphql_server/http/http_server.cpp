@@ -30,7 +30,7 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 // Concrete executor types rather than any_io_executor, whose copies (one per asynchronous
-// operation) were a twentieth of the server's own CPU time in profiles.
+// operation) were a twentieth of the server's user-space CPU time in perf profiles.
 using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
 using Stream = beast::basic_stream<tcp, Executor>;
@@ -231,7 +231,8 @@ private:
 
     // What Beast's serializer has ready (the head and the body at once for a string body) goes
     // out as one gather write of plain buffers: http::async_write wraps the same buffers in
-    // nested views whose iteration was a fifth of the server's CPU time in profiles.
+    // nested views whose iteration was a fifth of the server's user-space CPU time in perf
+    // profiles.
     void write_some() {
         error_code ec;
         pending_.clear();
@@ -291,9 +292,9 @@ private:
 };
 
 // One io_context per thread, as nginx has one event loop per worker: a connection stays on the
-// loop that accepted it, so its handlers never hand over to another thread (with one io_context
-// shared by all threads, the cross-thread wake-ups of strands and timers cost twice the CPU per
-// request in scripts/bench-server.sh).
+// loop that accepted it, so its handlers never hand over to another thread and need no strand
+// (with one io_context shared by all threads and a strand per connection, thread wake-ups and
+// context switches led the server's kernel-side profile).
 struct HttpServer::Impl {
     using WorkGuard = net::executor_work_guard<net::io_context::executor_type>;
 
