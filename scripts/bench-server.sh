@@ -6,6 +6,8 @@
 #   DURATION=5s THREADS=2 CONNECTIONS=32 SERVER_THREADS=2 NGINX_WORKERS=2 scripts/bench-server.sh
 # (SERVER_THREADS is objpool-graphql's --threads, NGINX_WORKERS nginx's worker_processes; both
 # default to the number of cores.)
+#   BASELINE_BIN=/path/to/other/objpool-graphql scripts/bench-server.sh
+# also measures another build of the server (say, an older commit) in each round, after this one.
 # Needs wrk and nginx (apt-get install wrk nginx) besides the build dependencies of serve.sh.
 set -euo pipefail
 
@@ -29,9 +31,10 @@ cmake --build "${build_dir}" --target objpool-graphql -j"$(nproc)" >/dev/null
 binary="${build_dir}/examples/graphql_server/objpool-graphql"
 
 work="$(mktemp -d)"
-server_pid=""
+server_pids=()
 cleanup() {
-  [[ -n "${server_pid}" ]] && kill "${server_pid}" 2>/dev/null || true
+  local pid
+  for pid in "${server_pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
   [[ -f "${work}/nginx.pid" ]] && kill "$(cat "${work}/nginx.pid")" 2>/dev/null || true
   rm -rf "${work}"
 }
@@ -75,20 +78,33 @@ nginx -c "${work}/nginx.conf" -p "${work}" 2>/dev/null
 # In a session of its own, as nginx (a daemon) and a systemd service are: with autogroup scheduling
 # (/proc/sys/kernel/sched_autogroup_enabled) each session is one CPU scheduling group, and the
 # server would otherwise share one group's share of a busy machine with wrk while nginx has its own.
-setsid "${binary}" --host 127.0.0.1 --port 0 --threads "${server_threads}" --max-capacity 10000000 \
-  >"${work}/server.out" 2>&1 </dev/null &
-server_pid=$!
-for _ in $(seq 50); do
-  grep -q "listening on" "${work}/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-server_port="$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "${work}/server.out")"
-[[ -n "${server_port}" ]] || { cat "${work}/server.out" >&2; exit 1; }
+# start_server BINARY: starts it, sets server_port and server_pid, creates the pools.
+start_server() {
+  local out="${work}/server-${#server_pids[@]}.out"
+  setsid "$1" --host 127.0.0.1 --port 0 --threads "${server_threads}" --max-capacity 10000000 \
+    >"${out}" 2>&1 </dev/null &
+  server_pid=$!
+  server_pids+=("${server_pid}")
+  for _ in $(seq 50); do
+    grep -q "listening on" "${out}" 2>/dev/null && break
+    sleep 0.1
+  done
+  server_port="$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\).*/\1/p' "${out}")"
+  [[ -n "${server_port}" ]] || { cat "${out}" >&2; exit 1; }
+  graphql '{"query":"mutation { createPool(name: \"bench\", capacity: 10000000) { name } }"}'
+  graphql '{"query":"mutation { createPool(name: \"churn\", capacity: 1000) { name } }"}'
+}
 graphql() {
   curl -fsS "http://127.0.0.1:${server_port}/graphql" -H 'Content-Type: application/json' -d "$1" >/dev/null
 }
-graphql '{"query":"mutation { createPool(name: \"bench\", capacity: 10000000) { name } }"}'
-graphql '{"query":"mutation { createPool(name: \"churn\", capacity: 1000) { name } }"}'
+start_server "${binary}"
+main_port="${server_port}"
+main_pid="${server_pid}"
+if [[ -n "${BASELINE_BIN:-}" ]]; then
+  start_server "${BASELINE_BIN}"
+  baseline_port="${server_port}"
+  baseline_pid="${server_pid}"
+fi
 
 # CPU time (clock ticks, user + system) of every thread of the given processes so far.
 cpu_ticks() {
@@ -140,24 +156,31 @@ run() {
   rows+=("| ${label} | ${rps} | ${ratio} | ${p50} | ${p99} | ${errors} | ${server_cpu} | ${server_share} | ${wrk_cpu} |")
 }
 
+# workloads NAME PORT PID: the three GraphQL workloads against one server.
+workloads() {
+  run "${round}: $1 \`mutation { getObject }\` (10,000,000 pool)" \
+    "http://127.0.0.1:$2/graphql" "${bench}/get_object.lua" "$3"
+  run "${round}: $1 get + free churn (1,000 pool)" "http://127.0.0.1:$2/graphql" "${bench}/churn.lua" "$3"
+  run "${round}: $1 \`{ pool { available } }\`" "http://127.0.0.1:$2/graphql" "${bench}/pool_query.lua" "$3"
+}
+
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 # Each round measures nginx first, so every "vs nginx" compares runs a few seconds apart.
 for round in $(seq "${rounds}"); do
   nginx_rps=""
   run "${round}: nginx, fixed JSON body (ceiling)" "http://127.0.0.1:${nginx_port}/" "${bench}/get_object.lua" \
     $(nginx_pids)
-  run "${round}: objpool-graphql \`mutation { getObject }\` (10,000,000 pool)" \
-    "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua" "${server_pid}"
-  run "${round}: objpool-graphql get + free churn (1,000 pool)" \
-    "http://127.0.0.1:${server_port}/graphql" "${bench}/churn.lua" "${server_pid}"
-  run "${round}: objpool-graphql \`{ pool { available } }\`" \
-    "http://127.0.0.1:${server_port}/graphql" "${bench}/pool_query.lua" "${server_pid}"
+  workloads "objpool-graphql" "${main_port}" "${main_pid}"
+  if [[ -n "${BASELINE_BIN:-}" ]]; then
+    workloads "baseline" "${baseline_port}" "${baseline_pid}"
+  fi
 done
 
 cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on ${cpu:-unknown CPU}, $(nproc) cores, $(uname -sr);"
   echo "wrk -t${threads} -c${connections} -d${duration} --latency on loopback; objpool-graphql --threads ${server_threads},"
+  [[ -z "${BASELINE_BIN:-}" ]] || echo "baseline: ${BASELINE_BIN},"
   echo "nginx worker_processes ${nginx_workers}; wrk on the same cores."
   echo "Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "nginx (a daemon) and objpool-graphql (started with setsid) each run in a session of their own;"

@@ -9,7 +9,9 @@
 # CAPACITY ids, so each id is reused many times), wrk -t1 with soak_hoard.lua (get only, on
 # pool "hoard", which runs dry; every id received must be distinct), and
 # examples/graphql_server/bench/soak_checker.mjs (node: holds ids of "soak", asserts isAllocated
-# and a successful free of each). Needs wrk and node besides the build dependencies of serve.sh.
+# and a successful free of each). The server writes an access log, and every line of it must be
+# well formed (remote, time, method, target, status, bytes, duration). Needs wrk and node besides
+# the build dependencies of serve.sh.
 # OBJPOOL_SOAK_BUILD_DIR overrides the build folder (default: build-soak in the repository).
 set -euo pipefail
 
@@ -54,7 +56,8 @@ cleanup() {
 trap cleanup EXIT
 
 "${binary}" --host 127.0.0.1 --port 0 --threads "${server_threads}" --capacity 10 \
-  --max-capacity "$(( hoard_capacity > capacity ? hoard_capacity : capacity ))" >"${work}/server.out" 2>&1 &
+  --max-capacity "$(( hoard_capacity > capacity ? hoard_capacity : capacity ))" --access-log "${work}/access.log" \
+  >"${work}/server.out" 2>&1 &
 server_pid=$!
 port=""
 for _ in $(seq 100); do
@@ -134,6 +137,15 @@ fi
 metrics_5xx="$(curl -sS --max-time 10 "${url}/metrics" | awk '/^objpool_http_responses_total\{.*code="5/ { sum += $2 } END { print sum + 0 }')"
 [[ "${metrics_5xx}" == 0 ]] || fail "the server counted ${metrics_5xx} 5xx responses"
 [[ "$(curl -sS --max-time 10 "${url}/healthz")" == ok ]] || fail "/healthz after the run"
+log_line='^127\.0\.0\.1 - - \[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} \+0000\] "(GET|POST) /[^ "]*" [1-5][0-9]{2} [0-9]+ [0-9]+$'
+log_lines="$(wc -l <"${work}/access.log")"
+malformed_lines="$(grep -cvE "${log_line}" "${work}/access.log" || true)"
+echo "soak.sh: access log: ${log_lines} lines, ${malformed_lines} malformed"
+(( log_lines > 0 )) || fail "the access log is empty"
+if (( malformed_lines > 0 )); then
+  fail "malformed access log lines, e.g.:"
+  grep -vE "${log_line}" "${work}/access.log" | head -5 >&2
+fi
 
 mapfile -t rss < <(cat "${work}/rss0.txt" "${work}/rss.txt")
 count=${#rss[@]}

@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh \
   build-essential cmake git pkg-config g++ clang libclang-rt-14-dev catch2 \
-  nlohmann-json3-dev libcli11-dev libboost1.81-dev libsqlite3-dev redis-server libhiredis-dev \
-  libbenchmark-dev libfoonathan-memory-dev doxygen python3 wrk curl clang-tidy gcovr \
+  nlohmann-json3-dev libcli11-dev libboost1.81-dev libsystemd-dev libsqlite3-dev redis-server \
+  libhiredis-dev libbenchmark-dev libfoonathan-memory-dev doxygen python3 wrk curl clang-tidy gcovr \
   libmimalloc-dev libjemalloc-dev libtbb-dev libconcurrentqueue-dev
 # Node.js runs the GraphQL end-to-end tests; some machines carry a non-Debian build that bundles npm.
 command -v npm >/dev/null || scripts/install-deps.sh nodejs npm

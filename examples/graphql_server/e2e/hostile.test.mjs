@@ -6,15 +6,17 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { request as sendRequest, startServer } from './server_process.mjs';
+import { accessLogFile, malformedLogLines, request as sendRequest, startServer } from './server_process.mjs';
 
 const READ_TIMEOUT_S = 1;        // --read-timeout: short, so the slow-client tests are quick
 const MAX_BODY = 1024 * 1024;    // the default --max-body-bytes
 const MAX_QUERY_BYTES = 100000;  // the default --max-query-bytes
 
 let server;
+let stopServer;
 let port;
 let baseline;
+const serverLog = accessLogFile();  // checked line by line once the server has stopped
 
 // One request on a fresh connection; resolves with { status, headers, text, json }.
 function request(options) {
@@ -85,8 +87,9 @@ function statusOf(text) {
 }
 
 before(async () => {
-  ({ child: server, port } = await startServer([
-    '--capacity', '50', '--policy', 'FIFO', '--threads', '2', '--read-timeout', String(READ_TIMEOUT_S),
+  ({ child: server, port, stop: stopServer } = await startServer([
+    '--capacity', '50', '--policy', 'FIFO', '--threads', '4', '--access-log', serverLog.path,
+    '--read-timeout', String(READ_TIMEOUT_S),
   ]));
   baseline = await defaultPool();
 });
@@ -98,8 +101,17 @@ afterEach(async () => {
   assert.deepEqual(await defaultPool(), baseline, 'the default pool is unchanged');
 });
 
-after(() => {
-  if (server && server.exitCode === null) server.kill('SIGKILL');
+// Every request here, the rejected ones included, left one well-formed line in the access log.
+after(async () => {
+  try {
+    await stopServer();
+    const lines = serverLog.read();
+    assert.ok(lines.length > 20, `${lines.length} access log lines`);
+    assert.deepEqual(malformedLogLines(lines), []);
+  } finally {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    serverLog.remove();
+  }
 });
 
 describe('malformed requests', () => {
@@ -108,6 +120,21 @@ describe('malformed requests', () => {
       '{"query": "{ pools { name } }", "query": 1}', '\u0000', '', ' ', '{"query": "\\x"}', '{"query": "\\ud800"}']) {
       const response = await expect4xx(post(body), 400);
       assert.equal(typeof response.json?.errors?.[0]?.message, 'string', JSON.stringify(body));
+    }
+  });
+
+  test('a NUL byte anywhere in the body gets 400 and changes nothing', async () => {
+    const mutation = '{"query":"mutation { getObject }"}';
+    for (const body of [
+      `${mutation}\u0000garbage`,                              // after the JSON
+      `${mutation}\u0000`,                                     // at the very end
+      '{"query":"mutation { getObject }"\u0000}',              // between tokens
+      '{"query":\u0000"mutation { getObject }"}',              // before a value
+      '{"query":"mutation { get\u0000Object }"}',              // inside a string
+      '{"query":"mutation { getObject }","variables":{"a":1\u0000}}',
+      `\u0000${mutation}`,                                     // before the JSON
+    ]) {
+      await expect4xx(post(Buffer.from(body, 'utf8')), 400);
     }
   });
 

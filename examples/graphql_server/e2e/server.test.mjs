@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
-import { request as sendRequest, startServer } from './server_process.mjs';
+import { accessLogFile, malformedLogLines, request as sendRequest, startServer } from './server_process.mjs';
 
 const schemaFile = process.env.OBJPOOL_GRAPHQL_SCHEMA ??
   fileURLToPath(new URL('../schema.graphql', import.meta.url));
@@ -19,6 +19,9 @@ const MAX_BODY = 65536;
 let server;
 let port;
 let exitPromise;
+// Four threads and an access log, as a deployed server has: the log's lines are checked when the
+// server has stopped (see 'shutdown'), and under ThreadSanitizer every request is checked for races.
+const serverLog = accessLogFile();
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
@@ -48,7 +51,7 @@ function codeOf(result) {
 
 before(async () => {
   ({ child: server, port, exited: exitPromise } = await startServer([
-    '--capacity', '5', '--policy', 'FIFO', '--max-capacity', '20000', '--threads', '2',
+    '--capacity', '5', '--policy', 'FIFO', '--max-capacity', '20000', '--threads', '4', '--access-log', serverLog.path,
     '--max-body-bytes', String(MAX_BODY), '--max-query-tokens', '2000', '--max-query-depth', '20',
   ]));
 });
@@ -56,6 +59,7 @@ before(async () => {
 after(async () => {
   agent.destroy();
   if (server && server.exitCode === null) server.kill('SIGKILL');
+  serverLog.remove();
 });
 
 describe('schema', () => {
@@ -359,19 +363,88 @@ describe('metrics', () => {
 
 describe('access log', () => {
   test('--access-log writes one line per request', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'objpool-graphql-'));
-    const logFile = join(dir, 'access.log');
-    const logServer = await startServer(['--threads', '1', '--access-log', logFile]);
+    const log = accessLogFile();
+    const logServer = await startServer(['--threads', '1', '--access-log', log.path]);
     try {
       const response = await sendRequest(logServer.port, { path: '/healthz?probe=1' });
       assert.equal(response.status, 200);
-      logServer.child.kill('SIGTERM');
+      await logServer.stop();
       assert.equal((await logServer.exited).code, 0);
-      const log = readFileSync(logFile, 'utf8');
-      assert.match(log, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/healthz\?probe=1" 200 2 \d+$/m);
+      assert.match(log.read().join('\n'), /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/healthz\?probe=1" 200 2 \d+$/m);
     } finally {
       if (logServer.child.exitCode === null) logServer.child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
+      log.remove();
+    }
+  });
+
+  test('with 4 threads under concurrent keep-alive load every request gets its own well-formed line', async () => {
+    const log = accessLogFile();
+    const logServer = await startServer(['--threads', '4', '--access-log', log.path]);
+    const loadAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const expected = [];
+    try {
+      const requests = [];
+      for (let i = 0; i < 150; ++i) {
+        const kind = i % 3;
+        const options = kind === 0 ? { path: `/healthz?n=${i}` }
+          : kind === 1 ? { path: `/metrics?n=${i}` }
+            : { method: 'POST', path: `/graphql?n=${i}`, headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify({ query: '{ pools { name } }' }) };
+        expected.push(`"${options.method ?? 'GET'} ${options.path}" 200`);
+        requests.push(sendRequest(logServer.port, { agent: loadAgent, ...options }));
+      }
+      for (const response of await Promise.all(requests)) assert.equal(response.status, 200, response.text);
+      await logServer.stop();
+      const lines = log.read();
+      assert.deepEqual(malformedLogLines(lines), []);
+      const seen = lines.map((line) => line.match(/"[A-Z]+ \S+" \d{3}/)[0]).sort();
+      assert.deepEqual(seen, expected.sort());
+    } finally {
+      loadAgent.destroy();
+      if (logServer.child.exitCode === null) logServer.child.kill('SIGKILL');
+      log.remove();
+    }
+  });
+});
+
+describe('configuration from the environment', () => {
+  // A port that was free a moment ago.
+  function freePort() {
+    return new Promise((resolve, reject) => {
+      const probe = net.createServer();
+      probe.on('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address();
+        probe.close(() => resolve(free));
+      });
+    });
+  }
+
+  test('OBJPOOL_PORT and OBJPOOL_HOST set where the server listens', async () => {
+    const envPort = await freePort();
+    const envServer = await startServer([], {
+      listen: false, env: { OBJPOOL_HOST: '127.0.0.1', OBJPOOL_PORT: String(envPort), OBJPOOL_THREADS: '2' },
+    });
+    try {
+      assert.equal(envServer.port, envPort);
+      assert.match(envServer.output, /\(2 threads\)/);
+      assert.equal((await sendRequest(envPort, { path: '/healthz' })).status, 200);
+    } finally {
+      await envServer.stop();
+    }
+  });
+
+  test('a flag on the command line wins over its variable', async () => {
+    const envPort = await freePort();
+    const flagServer = await startServer(['--no-playground'], {
+      env: { OBJPOOL_PORT: String(envPort), OBJPOOL_PLAYGROUND: 'true' },
+    });
+    try {
+      assert.notEqual(flagServer.port, envPort);  // --port 0 chose another
+      const page = await sendRequest(flagServer.port, { path: '/graphql', headers: { Accept: 'text/html' } });
+      assert.notEqual(page.status, 200);  // --no-playground beat OBJPOOL_PLAYGROUND=true
+    } finally {
+      await flagServer.stop();
     }
   });
 });
@@ -386,5 +459,9 @@ describe('shutdown', () => {
     const { code, signal } = await exitPromise;
     assert.equal(signal, null);
     assert.equal(code, 0);
+    // Every request of this file went to the 4-thread server: each left one well-formed line.
+    const lines = serverLog.read();
+    assert.ok(lines.length > 50, `${lines.length} access log lines`);
+    assert.deepEqual(malformedLogLines(lines), []);
   });
 });

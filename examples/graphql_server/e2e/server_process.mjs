@@ -1,17 +1,21 @@
 // Shared by the end-to-end tests (e2e/) and the playground tests (playground/browser_test/):
 // start objpool-graphql on a free port, and send it one HTTP request. node built-ins only.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-// Starts OBJPOOL_GRAPHQL_BIN with --host 127.0.0.1 --port 0 and `args`, and reads the chosen port
-// from its "listening on" line. Resolves with { child, port, output, exited, stop }: `exited`
-// resolves with { code, signal } when the process ends, stop() sends SIGTERM (if it still runs)
-// and waits for the end.
-export function startServer(args = []) {
+// Starts OBJPOOL_GRAPHQL_BIN with --host 127.0.0.1 --port 0 (unless `listen` is false) and `args`,
+// with `env` added to the environment, and reads the chosen port from its "listening on" line.
+// Resolves with { child, port, output, exited, stop }: `exited` resolves with { code, signal } when
+// the process ends, stop() sends SIGTERM (if it still runs) and waits for the end.
+export function startServer(args = [], { env = {}, listen = true } = {}) {
   const binary = process.env.OBJPOOL_GRAPHQL_BIN;
   if (!binary) throw new Error('set OBJPOOL_GRAPHQL_BIN to the objpool-graphql binary');
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', ...args], {
+  const child = spawn(binary, [...(listen ? ['--host', '127.0.0.1', '--port', '0'] : []), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const stop = async () => {
@@ -58,4 +62,25 @@ export function request(port, { method = 'GET', path = '/graphql', headers = {},
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+// One access log line: remote, time, "method target", status, body bytes, microseconds. The method
+// and target are "-" for a request rejected before its head was complete.
+export const ACCESS_LOG_LINE =
+  /^127\.0\.0\.1 - - \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "([A-Z]+|-) (\S+)" ([1-5]\d\d) (\d+) (\d+)$/;
+
+// A temporary file for --access-log; read() returns its lines, remove() deletes it.
+export function accessLogFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'objpool-graphql-'));
+  const path = join(dir, 'access.log');
+  return {
+    path,
+    read: () => readFileSync(path, 'utf8').split('\n').filter((line) => line !== ''),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+// The lines of `lines` that are not well formed (see ACCESS_LOG_LINE).
+export function malformedLogLines(lines) {
+  return lines.filter((line) => !ACCESS_LOG_LINE.test(line));
 }

@@ -1,4 +1,5 @@
 // objpool-graphql: named objpool id pools served over GraphQL-over-HTTP.
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -6,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include <systemd/sd-daemon.h>
 #include <CLI/CLI.hpp>
 #include <gql/engine.hpp>
 #include <objpool/version.hpp>
@@ -34,96 +36,134 @@ struct Settings {
 };
 
 std::string version_string() {
-    return std::to_string(OBJPOOL_VERSION_MAJOR) + "." + std::to_string(OBJPOOL_VERSION_MINOR) + "." +
-           std::to_string(OBJPOOL_VERSION_PATCH);
+    return std::to_string(OBJPOOL_VERSION_MAJOR) + "." + std::to_string(OBJPOOL_VERSION_MINOR) +
+           "." + std::to_string(OBJPOOL_VERSION_PATCH);
+}
+
+// The environment variable that can set `flag` ("--max-body-bytes": OBJPOOL_MAX_BODY_BYTES).
+std::string env_name(const std::string& flag) {
+    std::string name = "OBJPOOL_";
+    for (const char c : flag.substr(2)) {
+        name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return name;
+}
+
+// An option that may also come from the environment (see env_name; the command line wins).
+template <class Value>
+CLI::Option* add_option(CLI::App& app, const std::string& flag, Value& value,
+                        const std::string& description) {
+    return app.add_option(flag, value, description)->envname(env_name(flag))->capture_default_str();
+}
+
+void add_options(CLI::App& app, Settings& settings) {
+    add_option(app, "--host", settings.server.host, "Address to listen on");
+    add_option(app, "--port", settings.server.port, "Port to listen on (0 picks a free one)");
+    add_option(app, "--capacity", settings.capacity, "Capacity of the \"default\" pool")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--policy", settings.policy, "Policy of the \"default\" pool")
+        ->transform(CLI::IsMember({"FIFO", "LIFO", "BITMAP"}, CLI::ignore_case));
+    add_option(app, "--max-capacity", settings.max_capacity, "Largest capacity createPool accepts")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--threads", settings.server.threads,
+               "Event-loop threads (default: hardware threads)")
+        ->check(CLI::Range(1U, 1024U));
+    add_option(app, "--max-body-bytes", settings.server.max_body_bytes,
+               "Largest request body (larger: 413)")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--access-log", settings.access_log,
+               "Append one line per request to this file (- for stdout; empty: no log)");
+    add_option(app, "--read-timeout", settings.read_timeout_seconds,
+               "Seconds to receive a request, idle keep-alive included")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--write-timeout", settings.write_timeout_seconds, "Seconds to send a response")
+        ->check(CLI::PositiveNumber);
+    add_option(app, "--max-query-bytes", settings.limits.max_query_bytes,
+               "Longest GraphQL document");
+    add_option(app, "--max-query-tokens", settings.limits.max_tokens,
+               "Most tokens in a GraphQL document");
+    add_option(app, "--max-query-depth", settings.limits.max_depth, "Deepest selection nesting");
+    app.add_flag(
+           "--playground,!--no-playground", settings.playground,
+           std::string("Serve the GraphiQL playground to browsers at GET /graphql (default: ") +
+               (settings.playground ? "on" : "off") +
+               "; the last of the two flags wins; OBJPOOL_PLAYGROUND=true or false)")
+        ->envname(env_name("--playground"));
+}
+
+// Prints where the server listens (tests and scripts read the first line to learn the port, useful
+// with --port 0) and where the playground is.
+void print_banner(const Settings& settings, unsigned port) {
+    const std::string& host = settings.server.host;
+    const bool ipv6 = host.find(':') != std::string::npos;
+    const std::string authority = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    std::printf("objpool-graphql listening on http://%s (%u threads)\n", authority.c_str(),
+                settings.server.threads);
+    if (!settings.playground) {
+        return;
+    }
+    if (objpool_graphql::playground_available()) {
+        std::printf(
+            "GraphQL playground: open http://%s/graphql in a browser "
+            "(--no-playground turns it off)\n",
+            authority.c_str());
+    } else {
+        std::printf("GraphQL playground: not available (%s)\n",
+                    std::string(objpool_graphql::playground_data::unavailable_reason).c_str());
+    }
+}
+
+// Builds the pools, the engine and the server from `settings` and serves until SIGTERM/SIGINT.
+void serve(const Settings& settings) {
+    using namespace objpool_graphql;
+    gql::Engine engine(schema_sdl(), settings.limits);
+    PoolRegistry registry(static_cast<std::size_t>(settings.max_capacity));
+    registry.create("default", settings.capacity, *parse_policy(settings.policy));
+    Metrics metrics;
+    bind_resolvers(engine, registry, metrics);
+    const RequestHandler handler(
+        engine, registry, metrics,
+        HandlerOptions{settings.server.max_body_bytes, settings.playground});
+    std::unique_ptr<AccessLog> access_log;
+    if (!settings.access_log.empty()) {
+        access_log = std::make_unique<AccessLog>(settings.access_log);
+    }
+    HttpServer server(settings.server, handler, access_log.get());
+    print_banner(settings, server.port());
+    std::fflush(stdout);
+    // Under systemd (Type=notify) the unit counts as started once the socket listens; elsewhere
+    // a no-op.
+    sd_notify(0, "READY=1");
+    server.run();
+}
+
+std::chrono::milliseconds to_milliseconds(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    using namespace objpool_graphql;
     Settings settings;
     settings.server.threads = std::max(1U, std::thread::hardware_concurrency());
 
-    CLI::App app{"objpool-graphql: objpool id pools over GraphQL (POST/GET /graphql, /healthz, /metrics, "
-                 "/schema.graphql)"};
+    CLI::App app{
+        "objpool-graphql: objpool id pools over GraphQL (POST/GET /graphql, /healthz, /metrics, "
+        "/schema.graphql).\nEvery option can also be set by the environment variable shown "
+        "beside it; the command line wins."};
     app.set_version_flag("--version", version_string());
-    app.add_option("--host", settings.server.host, "Address to listen on")->capture_default_str();
-    app.add_option("--port", settings.server.port, "Port to listen on (0 picks a free one)")->capture_default_str();
-    app.add_option("--capacity", settings.capacity, "Capacity of the \"default\" pool")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--policy", settings.policy, "Policy of the \"default\" pool")
-        ->transform(CLI::IsMember({"FIFO", "LIFO", "BITMAP"}, CLI::ignore_case))
-        ->capture_default_str();
-    app.add_option("--max-capacity", settings.max_capacity, "Largest capacity createPool accepts")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--threads", settings.server.threads, "Event-loop threads (default: hardware threads)")
-        ->check(CLI::Range(1U, 1024U))
-        ->capture_default_str();
-    app.add_option("--max-body-bytes", settings.server.max_body_bytes, "Largest request body (larger: 413)")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--access-log", settings.access_log, "Append one line per request to this file (- for stdout)");
-    app.add_option("--read-timeout", settings.read_timeout_seconds,
-                   "Seconds to receive a request, idle keep-alive included")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--write-timeout", settings.write_timeout_seconds, "Seconds to send a response")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app.add_option("--max-query-bytes", settings.limits.max_query_bytes, "Longest GraphQL document")
-        ->capture_default_str();
-    app.add_option("--max-query-tokens", settings.limits.max_tokens, "Most tokens in a GraphQL document")
-        ->capture_default_str();
-    app.add_option("--max-query-depth", settings.limits.max_depth, "Deepest selection nesting")
-        ->capture_default_str();
-    app.add_flag("--playground,!--no-playground", settings.playground,
-                 "Serve the GraphiQL playground to browsers at GET /graphql (the last of the two wins)")
-        ->capture_default_str();
+    add_options(app, settings);
     CLI11_PARSE(app, argc, argv);
 
     if (settings.capacity > settings.max_capacity) {
-        std::cerr << "objpool-graphql: --capacity " << settings.capacity << " is above --max-capacity "
-                  << settings.max_capacity << "\n";
+        std::cerr << "objpool-graphql: --capacity " << settings.capacity
+                  << " is above --max-capacity " << settings.max_capacity << "\n";
         return 2;
     }
-    settings.server.read_timeout = std::chrono::milliseconds(static_cast<long long>(settings.read_timeout_seconds * 1000));
-    settings.server.write_timeout =
-        std::chrono::milliseconds(static_cast<long long>(settings.write_timeout_seconds * 1000));
-
+    settings.server.read_timeout = to_milliseconds(settings.read_timeout_seconds);
+    settings.server.write_timeout = to_milliseconds(settings.write_timeout_seconds);
     try {
-        gql::Engine engine(schema_sdl(), settings.limits);
-        PoolRegistry registry(static_cast<std::size_t>(settings.max_capacity));
-        registry.create("default", settings.capacity, *parse_policy(settings.policy));
-        Metrics metrics;
-        bind_resolvers(engine, registry, metrics);
-        const RequestHandler handler(engine, registry, metrics,
-                                     HandlerOptions{settings.server.max_body_bytes, settings.playground});
-
-        std::unique_ptr<AccessLog> access_log;
-        if (!settings.access_log.empty()) access_log = std::make_unique<AccessLog>(settings.access_log);
-
-        HttpServer server(settings.server, handler, access_log.get());
-        // Tests and scripts read this line to learn the port (useful with --port 0).
-        const bool ipv6 = settings.server.host.find(':') != std::string::npos;
-        std::printf("objpool-graphql listening on http://%s%s%s:%u (%u threads)\n", ipv6 ? "[" : "",
-                    settings.server.host.c_str(), ipv6 ? "]" : "", static_cast<unsigned>(server.port()),
-                    settings.server.threads);
-        if (settings.playground) {
-            if (playground_available()) {
-                std::printf("GraphQL playground: open http://%s%s%s:%u/graphql in a browser "
-                            "(--no-playground turns it off)\n",
-                            ipv6 ? "[" : "", settings.server.host.c_str(), ipv6 ? "]" : "",
-                            static_cast<unsigned>(server.port()));
-            } else {
-                std::printf("GraphQL playground: not available (%s)\n",
-                            std::string(playground_data::unavailable_reason).c_str());
-            }
-        }
-        std::fflush(stdout);
-        server.run();
+        serve(settings);
         std::printf("objpool-graphql stopped\n");
         return 0;
     } catch (const std::exception& e) {

@@ -74,8 +74,9 @@ void Metrics::count_field(RootField field) noexcept {
 void Metrics::count_field_error(RootField field, std::string_view code) noexcept {
     std::size_t index = error_codes.size() - 1;  // INTERNAL
     for (std::size_t i = 0; i < error_codes.size(); ++i) {
-        if (error_codes[i] == code)
+        if (error_codes[i] == code) {
             index = i;
+        }
     }
     shard().field_errors[static_cast<std::size_t>(field)][index].fetch_add(
         1, std::memory_order_relaxed);
@@ -85,11 +86,13 @@ void Metrics::observe_request(RequestType type, bool had_errors, double seconds)
     const auto t = static_cast<std::size_t>(type);
     Shard& counters = shard();
     counters.requests[t].fetch_add(1, std::memory_order_relaxed);
-    if (had_errors)
+    if (had_errors) {
         counters.request_errors[t].fetch_add(1, std::memory_order_relaxed);
+    }
     std::size_t bucket = 0;
-    while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket])
+    while (bucket < latency_bounds.size() && seconds > latency_bounds[bucket]) {
         ++bucket;
+    }
     counters.latency_buckets[t][bucket].fetch_add(1, std::memory_order_relaxed);
     counters.latency_sum_ns[t].fetch_add(static_cast<std::uint64_t>(seconds * 1e9),
                                          std::memory_order_relaxed);
@@ -120,7 +123,15 @@ void append_header(std::string& out, std::string_view name, std::string_view typ
 std::string Metrics::render(const PoolRegistry& registry) const {
     std::string out;
     out.reserve(8192);
+    render_pools(out, registry);
+    render_fields(out);
+    render_requests(out);
+    render_latency(out);
+    render_responses(out);
+    return out;
+}
 
+void Metrics::render_pools(std::string& out, const PoolRegistry& registry) {
     const auto pools = registry.all();
     const auto pool_gauge = [&](std::string_view name, std::string_view help, auto value_of) {
         append_header(out, name, "gauge", help);
@@ -138,7 +149,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
                [](const PoolStats& p) { return p.allocated; });
     pool_gauge("objpool_pool_available", "Ids that can still be handed out.",
                [](const PoolStats& p) { return p.available; });
+}
 
+void Metrics::render_fields(std::string& out) const {
     append_header(out, "objpool_graphql_field_requests_total", "counter",
                   "Root fields resolved, by root field name (once per occurrence in a document).");
     for (std::size_t f = 0; f < root_field_count; ++f) {
@@ -155,8 +168,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
         for (std::size_t c = 0; c < error_codes.size(); ++c) {
             const auto value =
                 total([f, c](const Shard& s) -> const Counter& { return s.field_errors[f][c]; });
-            if (value == 0)
+            if (value == 0) {
                 continue;
+            }
             out.append("objpool_graphql_field_errors_total{field=\"")
                 .append(root_field_name(static_cast<RootField>(f)))
                 .append("\",code=\"")
@@ -166,8 +180,12 @@ std::string Metrics::render(const PoolRegistry& registry) const {
                 .append("\n");
         }
     }
+}
 
-    const auto per_type = [&](std::string_view name, std::string_view help, auto member) {
+void Metrics::render_requests(std::string& out) const {
+    using PerType = std::array<Counter, request_type_count>;
+    const auto per_type = [&](std::string_view name, std::string_view help,
+                              PerType Shard::*member) {
         append_header(out, name, "counter", help);
         for (std::size_t t = 0; t < request_type_count; ++t) {
             out.append(name)
@@ -183,7 +201,9 @@ std::string Metrics::render(const PoolRegistry& registry) const {
     per_type("objpool_graphql_request_errors_total",
              "GraphQL requests to /graphql whose response carried errors, by operation type.",
              &Shard::request_errors);
+}
 
+void Metrics::render_latency(std::string& out) const {
     const std::string histogram = "objpool_graphql_request_duration_seconds";
     append_header(out, histogram, "histogram",
                   "Time to handle a /graphql request (body parsed to response serialised), by "
@@ -210,21 +230,23 @@ std::string Metrics::render(const PoolRegistry& registry) const {
         out.append(histogram).append("_count{type=\"").append(type).append("\"} ");
         out.append(std::to_string(cumulative)).append("\n");
     }
+}
 
+void Metrics::render_responses(std::string& out) const {
     append_header(out, "objpool_http_responses_total", "counter",
                   "HTTP responses sent, by status code.");
     for (std::size_t status = 100; status < std::tuple_size_v<decltype(Shard::responses)>;
          ++status) {
         const auto value =
             total([status](const Shard& s) -> const Counter& { return s.responses[status]; });
-        if (value == 0)
+        if (value == 0) {
             continue;
+        }
         out.append("objpool_http_responses_total{code=\"")
             .append(std::to_string(status))
             .append("\"} ");
         out.append(std::to_string(value)).append("\n");
     }
-    return out;
 }
 
 }  // namespace objpool_graphql

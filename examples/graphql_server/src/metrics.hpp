@@ -71,10 +71,18 @@ private:
     template <class Select>
     [[nodiscard]] std::uint64_t total(Select select) const noexcept {
         std::uint64_t sum = 0;
-        for (const Shard& s : shards_)
+        for (const Shard& s : shards_) {
             sum += select(s).load(std::memory_order_relaxed);
+        }
         return sum;
     }
+
+    // The parts of render(), each appending its metric families to `out`.
+    static void render_pools(std::string& out, const PoolRegistry& registry);
+    void render_fields(std::string& out) const;
+    void render_requests(std::string& out) const;
+    void render_latency(std::string& out) const;
+    void render_responses(std::string& out) const;
 
     std::array<Shard, shard_count> shards_{};
 };

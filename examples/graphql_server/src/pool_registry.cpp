@@ -12,17 +12,26 @@ namespace objpool_graphql {
 
 std::string_view policy_name(Policy policy) noexcept {
     switch (policy) {
-        case Policy::Fifo: return "FIFO";
-        case Policy::Lifo: return "LIFO";
-        case Policy::Bitmap: return "BITMAP";
+        case Policy::Fifo:
+            return "FIFO";
+        case Policy::Lifo:
+            return "LIFO";
+        case Policy::Bitmap:
+            return "BITMAP";
     }
     return "FIFO";
 }
 
 std::optional<Policy> parse_policy(std::string_view name) noexcept {
-    if (name == "FIFO") return Policy::Fifo;
-    if (name == "LIFO") return Policy::Lifo;
-    if (name == "BITMAP") return Policy::Bitmap;
+    if (name == "FIFO") {
+        return Policy::Fifo;
+    }
+    if (name == "LIFO") {
+        return Policy::Lifo;
+    }
+    if (name == "BITMAP") {
+        return Policy::Bitmap;
+    }
     return std::nullopt;
 }
 
@@ -32,22 +41,27 @@ namespace {
 // boundary), so that a client's megabyte-long name is not echoed back in full.
 std::string quoted(const std::string& name) {
     constexpr std::size_t max_bytes = 100;
-    if (name.size() <= max_bytes) return "\"" + name + "\"";
+    if (name.size() <= max_bytes) {
+        return "\"" + name + "\"";
+    }
     std::size_t end = max_bytes;
-    while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0U) == 0x80U) --end;
+    while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0U) == 0x80U) {
+        --end;
+    }
     return "\"" + name.substr(0, end) + "\"... (" + std::to_string(name.size()) + " bytes)";
 }
 
 }  // namespace
 
-NoSuchPool::NoSuchPool(const std::string& name) : std::out_of_range("no pool named " + quoted(name)) {}
+NoSuchPool::NoSuchPool(const std::string& name)
+    : std::out_of_range("no pool named " + quoted(name)) {}
 
 PoolExists::PoolExists(const std::string& name)
     : std::invalid_argument("a pool named " + quoted(name) + " already exists") {}
 
 BadCapacity::BadCapacity(long long capacity, std::size_t max_capacity)
-    : std::invalid_argument("capacity must be between 1 and " + std::to_string(max_capacity) + ", got " +
-                            std::to_string(capacity)) {}
+    : std::invalid_argument("capacity must be between 1 and " + std::to_string(max_capacity) +
+                            ", got " + std::to_string(capacity)) {}
 
 using Id = std::uint32_t;
 
@@ -64,18 +78,23 @@ public:
     }
 
     bool free(long long id) noexcept {
-        if (!in_id_range(id)) return false;
+        if (!in_id_range(id)) {
+            return false;
+        }
         return std::visit([id](auto& pool) { return pool.try_free(static_cast<Id>(id)); }, pool_);
     }
 
-    bool is_allocated(long long id) const noexcept {
-        if (!in_id_range(id)) return false;
-        return std::visit([id](const auto& pool) { return pool.is_allocated(static_cast<Id>(id)); }, pool_);
+    [[nodiscard]] bool is_allocated(long long id) const noexcept {
+        if (!in_id_range(id)) {
+            return false;
+        }
+        return std::visit([id](const auto& pool) { return pool.is_allocated(static_cast<Id>(id)); },
+                          pool_);
     }
 
     // available() is read once so that available + allocated == capacity in every snapshot;
     // under concurrent gets and frees it is a value that held recently.
-    PoolStats stats() const {
+    [[nodiscard]] PoolStats stats() const {
         return std::visit(
             [this](const auto& pool) {
                 const std::size_t capacity = pool.capacity();
@@ -93,9 +112,12 @@ private:
 
     static AnyPool make_pool(std::size_t capacity, Policy policy) {
         switch (policy) {
-            case Policy::Lifo: return AnyPool(std::in_place_index<1>, capacity, Id{1});
-            case Policy::Bitmap: return AnyPool(std::in_place_index<2>, capacity, Id{1});
-            case Policy::Fifo: break;
+            case Policy::Lifo:
+                return AnyPool(std::in_place_index<1>, capacity, Id{1});
+            case Policy::Bitmap:
+                return AnyPool(std::in_place_index<2>, capacity, Id{1});
+            case Policy::Fifo:
+                break;
         }
         return AnyPool(std::in_place_index<0>, capacity, Id{1});
     }
@@ -120,7 +142,9 @@ PoolStats PoolRegistry::create(const std::string& name, long long capacity, Poli
     }
     {
         std::shared_lock lock(map_mutex_);
-        if (pools_.count(name) != 0) throw PoolExists(name);
+        if (pools_.count(name) != 0) {
+            throw PoolExists(name);
+        }
     }
     // Build the pool (possibly large) outside the exclusive lock; recheck the name under it.
     std::shared_ptr<Entry> entry;
@@ -131,7 +155,9 @@ PoolStats PoolRegistry::create(const std::string& name, long long capacity, Poli
     }
     {
         std::unique_lock lock(map_mutex_);
-        if (!pools_.emplace(name, entry).second) throw PoolExists(name);
+        if (!pools_.emplace(name, entry).second) {
+            throw PoolExists(name);
+        }
     }
     return entry->stats();
 }
@@ -140,7 +166,9 @@ void PoolRegistry::erase(const std::string& name) {
     std::shared_ptr<Entry> doomed;  // destroyed after the lock is released
     std::unique_lock lock(map_mutex_);
     auto it = pools_.find(name);
-    if (it == pools_.end()) throw NoSuchPool(name);
+    if (it == pools_.end()) {
+        throw NoSuchPool(name);
+    }
     doomed = std::move(it->second);
     pools_.erase(it);
 }
@@ -148,31 +176,41 @@ void PoolRegistry::erase(const std::string& name) {
 std::shared_ptr<PoolRegistry::Entry> PoolRegistry::find(const std::string& name) const {
     std::shared_lock lock(map_mutex_);
     auto it = pools_.find(name);
-    if (it == pools_.end()) return nullptr;
+    if (it == pools_.end()) {
+        return nullptr;
+    }
     return it->second;
 }
 
 std::optional<std::uint32_t> PoolRegistry::get(const std::string& name) {
     auto entry = find(name);
-    if (!entry) throw NoSuchPool(name);
+    if (!entry) {
+        throw NoSuchPool(name);
+    }
     return entry->get();
 }
 
 bool PoolRegistry::free(const std::string& name, long long id) {
     auto entry = find(name);
-    if (!entry) throw NoSuchPool(name);
+    if (!entry) {
+        throw NoSuchPool(name);
+    }
     return entry->free(id);
 }
 
 bool PoolRegistry::is_allocated(const std::string& name, long long id) const {
     auto entry = find(name);
-    if (!entry) throw NoSuchPool(name);
+    if (!entry) {
+        throw NoSuchPool(name);
+    }
     return entry->is_allocated(id);
 }
 
 std::optional<PoolStats> PoolRegistry::stats(const std::string& name) const {
     auto entry = find(name);
-    if (!entry) return std::nullopt;
+    if (!entry) {
+        return std::nullopt;
+    }
     return entry->stats();
 }
 
@@ -181,11 +219,15 @@ std::vector<PoolStats> PoolRegistry::all() const {
     {
         std::shared_lock lock(map_mutex_);
         entries.reserve(pools_.size());
-        for (const auto& [name, entry] : pools_) entries.push_back(entry);
+        for (const auto& [name, entry] : pools_) {
+            entries.push_back(entry);
+        }
     }
     std::vector<PoolStats> result;
     result.reserve(entries.size());
-    for (const auto& entry : entries) result.push_back(entry->stats());
+    for (const auto& entry : entries) {
+        result.push_back(entry->stats());
+    }
     return result;
 }
 

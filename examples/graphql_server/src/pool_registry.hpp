@@ -50,7 +50,8 @@ public:
     BadCapacity(long long capacity, std::size_t max_capacity);
 };
 
-/// @brief Named objpool::ConcurrentIdPool instances (ids 1..capacity), safe to use from many threads.
+/// @brief Named objpool::ConcurrentIdPool instances (ids 1..capacity), safe to use from many
+/// threads.
 ///
 /// Locking: the name -> pool map is guarded by a shared_mutex, held only to look a name up
 /// (shared) or to insert / remove one (exclusive), never while a pool is used. get, free and

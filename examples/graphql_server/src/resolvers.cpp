@@ -27,27 +27,28 @@ nlohmann::json to_json(const PoolStats& stats) {
 // counting the call and its outcome under `field`.
 template <class Body>
 gql::Resolver counted(Metrics& metrics, RootField field, Body body) {
-    return [&metrics, field, body = std::move(body)](const gql::ResolveInfo& info) -> nlohmann::json {
-        metrics.count_field(field);
-        try {
-            return body(info.arguments);
-        } catch (const NoSuchPool& e) {
-            metrics.count_field_error(field, "NO_SUCH_POOL");
-            throw gql::FieldError("NO_SUCH_POOL", e.what());
-        } catch (const PoolExists& e) {
-            metrics.count_field_error(field, "POOL_EXISTS");
-            throw gql::FieldError("POOL_EXISTS", e.what());
-        } catch (const BadCapacity& e) {
-            metrics.count_field_error(field, "BAD_CAPACITY");
-            throw gql::FieldError("BAD_CAPACITY", e.what());
-        } catch (const gql::FieldError& e) {
-            metrics.count_field_error(field, e.code());
-            throw;
-        } catch (const std::bad_alloc&) {
-            metrics.count_field_error(field, "INTERNAL");
-            throw gql::FieldError("INTERNAL", "out of memory");
-        }
-    };
+    return
+        [&metrics, field, body = std::move(body)](const gql::ResolveInfo& info) -> nlohmann::json {
+            metrics.count_field(field);
+            try {
+                return body(info.arguments);
+            } catch (const NoSuchPool& e) {
+                metrics.count_field_error(field, "NO_SUCH_POOL");
+                throw gql::FieldError("NO_SUCH_POOL", e.what());
+            } catch (const PoolExists& e) {
+                metrics.count_field_error(field, "POOL_EXISTS");
+                throw gql::FieldError("POOL_EXISTS", e.what());
+            } catch (const BadCapacity& e) {
+                metrics.count_field_error(field, "BAD_CAPACITY");
+                throw gql::FieldError("BAD_CAPACITY", e.what());
+            } catch (const gql::FieldError& e) {
+                metrics.count_field_error(field, e.code());
+                throw;
+            } catch (const std::bad_alloc&) {
+                metrics.count_field_error(field, "INTERNAL");
+                throw gql::FieldError("INTERNAL", "out of memory");
+            }
+        };
 }
 
 std::string string_argument(const nlohmann::json& arguments, const char* name) {
@@ -57,24 +58,30 @@ std::string string_argument(const nlohmann::json& arguments, const char* name) {
 }  // namespace
 
 void bind_resolvers(gql::Engine& engine, PoolRegistry& registry, Metrics& metrics) {
-    engine.bind("Query", "pool", counted(metrics, RootField::Pool, [&registry](const nlohmann::json& args) {
+    engine.bind("Query", "pool",
+                counted(metrics, RootField::Pool, [&registry](const nlohmann::json& args) {
                     const auto stats = registry.stats(string_argument(args, "name"));
                     return stats ? to_json(*stats) : nlohmann::json(nullptr);
                 }));
-    engine.bind("Query", "pools", counted(metrics, RootField::Pools, [&registry](const nlohmann::json&) {
+    engine.bind("Query", "pools",
+                counted(metrics, RootField::Pools, [&registry](const nlohmann::json&) {
                     auto result = nlohmann::json::array();
-                    for (const auto& stats : registry.all()) result.push_back(to_json(stats));
+                    for (const auto& stats : registry.all()) {
+                        result.push_back(to_json(stats));
+                    }
                     return result;
                 }));
     engine.bind("Query", "isAllocated",
                 counted(metrics, RootField::IsAllocated, [&registry](const nlohmann::json& args) {
-                    return nlohmann::json(
-                        registry.is_allocated(string_argument(args, "pool"), args.at("id").get<long long>()));
+                    return nlohmann::json(registry.is_allocated(string_argument(args, "pool"),
+                                                                args.at("id").get<long long>()));
                 }));
     engine.bind("Mutation", "createPool",
                 counted(metrics, RootField::CreatePool, [&registry](const nlohmann::json& args) {
                     const auto policy = parse_policy(string_argument(args, "policy"));
-                    if (!policy) throw gql::FieldError("INTERNAL", "unknown policy");
+                    if (!policy) {
+                        throw gql::FieldError("INTERNAL", "unknown policy");
+                    }
                     return to_json(registry.create(string_argument(args, "name"),
                                                    args.at("capacity").get<long long>(), *policy));
                 }));
@@ -93,7 +100,8 @@ void bind_resolvers(gql::Engine& engine, PoolRegistry& registry, Metrics& metric
                     const auto pool = string_argument(args, "pool");
                     const auto id = args.at("id").get<long long>();
                     if (!registry.free(pool, id)) {
-                        throw gql::FieldError("NOT_ALLOCATED", "id " + std::to_string(id) + " is not allocated in pool \"" +
+                        throw gql::FieldError("NOT_ALLOCATED", "id " + std::to_string(id) +
+                                                                   " is not allocated in pool \"" +
                                                                    pool + "\"");
                     }
                     return nlohmann::json(true);

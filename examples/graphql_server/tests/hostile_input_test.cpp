@@ -46,8 +46,10 @@ struct HostileFixture {
 
     // A 4xx, or a 200 whose body is {"errors": [...]} without data.
     static bool is_refused(const HttpResponse& response) {
-        if (response.status >= 400 && response.status < 500) return true;
-        if (response.status != 200) return false;
+        if (response.status >= 400 && response.status < 500)
+            return true;
+        if (response.status != 200)
+            return false;
         const auto body = json::parse(response.body, nullptr, false);
         return body.is_object() && body.contains("errors") && !body.contains("data");
     }
@@ -62,12 +64,15 @@ private:
     std::string body_;
 };
 
-std::string nested(const std::string& open, const std::string& inner, const std::string& close, std::size_t depth) {
+std::string nested(const std::string& open, const std::string& inner, const std::string& close,
+                   std::size_t depth) {
     std::string out;
     out.reserve(depth * (open.size() + close.size()) + inner.size());
-    for (std::size_t i = 0; i < depth; ++i) out += open;
+    for (std::size_t i = 0; i < depth; ++i)
+        out += open;
     out += inner;
-    for (std::size_t i = 0; i < depth; ++i) out += close;
+    for (std::size_t i = 0; i < depth; ++i)
+        out += close;
     return out;
 }
 
@@ -77,7 +82,8 @@ TEST_CASE("request checks: JSON nesting depth", "[handler][hostile]") {
     CHECK_FALSE(json_nests_deeper_than("{}", 1));
     CHECK(json_nests_deeper_than("{\"a\":[1]}", 1));
     CHECK_FALSE(json_nests_deeper_than("{\"a\":[1]}", 2));
-    CHECK_FALSE(json_nests_deeper_than(R"({"a":"[[[[[[\"[[["})", 1));  // brackets in strings do not count
+    CHECK_FALSE(
+        json_nests_deeper_than(R"({"a":"[[[[[[\"[[["})", 1));  // brackets in strings do not count
     CHECK_FALSE(json_nests_deeper_than(nested("[", "", "]", 64), max_json_depth));
     CHECK(json_nests_deeper_than(nested("[", "", "]", 65), max_json_depth));
     CHECK(json_nests_deeper_than(std::string(100000, '['), max_json_depth));
@@ -88,8 +94,9 @@ TEST_CASE("request checks: UTF-8", "[handler][hostile]") {
     CHECK(is_valid_utf8(""));
     CHECK(is_valid_utf8("plain ascii"));
     CHECK(is_valid_utf8("\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"));
-    for (const char* bad : {"\xFF", "\xC3", "\xC0\x80", "\xC1\xBF", "\xE0\x80\x80", "\xED\xA0\x80", "\xF0\x80\x80\x80",
-                            "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\x80", "a\xE2\x82", "\xE2\x28\xA1"}) {
+    for (const char* bad : {"\xFF", "\xC3", "\xC0\x80", "\xC1\xBF", "\xE0\x80\x80", "\xED\xA0\x80",
+                            "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\x80",
+                            "a\xE2\x82", "\xE2\x28\xA1"}) {
         CAPTURE(std::string(bad));
         CHECK_FALSE(is_valid_utf8(bad));
     }
@@ -100,8 +107,9 @@ TEST_CASE("hostile: deep JSON in the body and in GET variables gets 400", "[hand
     for (std::size_t depth : {65U, 10000U, 200000U}) {
         CAPTURE(depth);
         const auto value = nested("[", "1", "]", depth);
-        auto response = server.post(R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":)" +
-                                    value + "}}");
+        auto response = server.post(
+            R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":)" + value +
+            "}}");
         CHECK(response.status == 400);
         response = server.post(R"({"query":"mutation { getObject }","variables":{"x":)" +
                                nested("{\"a\":", "1", "}", depth) + "}}");
@@ -115,8 +123,9 @@ TEST_CASE("hostile: deep JSON in the body and in GET variables gets 400", "[hand
         }
     }
     // Shallow nesting still reaches the engine, whose error quotes the value.
-    const auto response = server.post(R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":)" +
-                                      nested("[", "1", "]", 60) + "}}");
+    const auto response =
+        server.post(R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":)" +
+                    nested("[", "1", "]", 60) + "}}");
     CHECK(HostileFixture::is_refused(response));
     server.check_pool_unchanged();
 }
@@ -137,31 +146,69 @@ TEST_CASE("hostile: deep nesting in the query text is a request error", "[handle
 TEST_CASE("hostile: invalid UTF-8", "[handler][hostile]") {
     HostileFixture server;
     CHECK(server.post("{\"query\":\"{ pool(name: \\\"\xFF\\\") { name } }\"}").status == 400);
-    CHECK(server.post("{\"query\":\"mutation { getObject(pool: \\\"\xED\xA0\x80\\\") }\"}").status == 400);
+    CHECK(
+        server.post("{\"query\":\"mutation { getObject(pool: \\\"\xED\xA0\x80\\\") }\"}").status ==
+        400);
     CHECK(server.post(R"({"query":"mutation { getObject(pool: \"\ud800\") }"})").status == 400);
-    CHECK(server.get("/graphql?query=%7B%20pool(name%3A%20%22%FF%22)%20%7B%20name%20%7D%20%7D").status == 400);
-    CHECK(server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D&operationName=%C0%80").status == 400);
-    CHECK(server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D&variables=%7B%22a%22%3A%22%FF%22%7D").status ==
-          400);
+    CHECK(server.get("/graphql?query=%7B%20pool(name%3A%20%22%FF%22)%20%7B%20name%20%7D%20%7D")
+              .status == 400);
+    CHECK(server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D&operationName=%C0%80")
+              .status == 400);
+    CHECK(server
+              .get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D&variables=%7B%22a%22%3A%22%"
+                   "FF%22%7D")
+              .status == 400);
+    server.check_pool_unchanged();
+}
+
+TEST_CASE("hostile: a NUL byte anywhere in a JSON body or in GET variables gets 400",
+          "[handler][hostile]") {
+    HostileFixture server;
+    using namespace std::string_literals;
+    const auto mutation = R"({"query":"mutation { getObject }"})"s;
+    for (const std::string& body : {
+             mutation + '\0' + "garbage",                              // after the JSON
+             mutation + '\0',                                          // at the very end
+             R"({"query":"mutation { getObject }")"s + '\0' + "}",     // between tokens
+             R"({"query":)"s + '\0' + R"("mutation { getObject }"})",  // before a value
+             R"({"query":"mutation { get)"s + '\0' + R"(Object }"})",  // inside a string
+             R"({"query":"mutation { getObject }","variables":{"a":1)"s + '\0' + "}}",
+             '\0' + mutation,  // before the JSON
+         }) {
+        CAPTURE(body.size());
+        const auto response = server.post(body);
+        CHECK(response.status == 400);
+    }
+    CHECK(server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D&variables=%7B%7D%00x")
+              .status == 400);
+    CHECK(HostileFixture::is_refused(
+        server.get("/graphql?query=%7B%20pools%20%7B%20name%20%7D%20%7D%00")));
     server.check_pool_unchanged();
 }
 
 TEST_CASE("hostile: Int overflow, bad operation names, missing query", "[handler][hostile]") {
     HostileFixture server;
-    for (const char* literal : {"2147483648", "-2147483649", "99999999999999999999", "1.5", "1e10"}) {
+    for (const char* literal :
+         {"2147483648", "-2147483649", "99999999999999999999", "1.5", "1e10"}) {
         CAPTURE(literal);
-        CHECK(HostileFixture::is_refused(server.post(json{{"query", std::string("mutation { freeObject(id: ") + literal + ") }"}}.dump())));
+        CHECK(HostileFixture::is_refused(server.post(
+            json{{"query", std::string("mutation { freeObject(id: ") + literal + ") }"}}.dump())));
     }
-    for (const char* value : {"2147483648", "-2147483649", "18446744073709551616", "1e400", "1.5", "\"1\"", "[1]", "{}"}) {
+    for (const char* value : {"2147483648", "-2147483649", "18446744073709551616", "1e400", "1.5",
+                              "\"1\"", "[1]", "{}"}) {
         CAPTURE(value);
         const auto response = server.post(
-            std::string(R"({"query":"mutation($id: Int!) { freeObject(id: $id) }","variables":{"id":)") + value + "}}");
+            std::string(
+                R"({"query":"mutation($id: Int!) { freeObject(id: $id) }","variables":{"id":)") +
+            value + "}}");
         CHECK(HostileFixture::is_refused(response));
     }
-    CHECK(HostileFixture::is_refused(server.post(R"({"query":"query A { pools { name } }","operationName":"B"})")));
     CHECK(HostileFixture::is_refused(
-        server.post(R"({"query":"mutation A { getObject } mutation A { getObject }","operationName":"A"})")));
-    CHECK(HostileFixture::is_refused(server.post(R"({"query":"mutation A { getObject } mutation B { getObject }"})")));
+        server.post(R"({"query":"query A { pools { name } }","operationName":"B"})")));
+    CHECK(HostileFixture::is_refused(server.post(
+        R"({"query":"mutation A { getObject } mutation A { getObject }","operationName":"A"})")));
+    CHECK(HostileFixture::is_refused(
+        server.post(R"({"query":"mutation A { getObject } mutation B { getObject }"})")));
     CHECK(server.post(R"({"variables":{}})").status == 400);
     CHECK(server.post(R"({"query":null})").status == 400);
     CHECK(server.post("{\"query\": ").status == 400);
@@ -172,8 +219,9 @@ TEST_CASE("hostile: Int overflow, bad operation names, missing query", "[handler
 TEST_CASE("hostile: a 1 MB pool name is not echoed back in full", "[handler][hostile]") {
     HostileFixture server;
     const std::string big(1000 * 1000, 'x');
-    auto response = server.post(json{{"query", "mutation($p: String!) { getObject(pool: $p) }"},
-                                     {"variables", {{"p", big}}}}.dump());
+    auto response = server.post(json{
+        {"query", "mutation($p: String!) { getObject(pool: $p) }"},
+        {"variables", {{"p", big}}}}.dump());
     CHECK(response.status == 200);
     CHECK(response.body.size() < 1000);
     response = server.post(json{{"query", "mutation { getObject(pool: \"" + big + "\") }"}}.dump());

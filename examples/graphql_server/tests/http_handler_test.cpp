@@ -32,8 +32,10 @@ struct Fixture {
                       std::string_view content_type = "application/json") {
         body_ = body;
         HttpRequest request{"POST", "/graphql", {}, body_};
-        if (!content_type.empty()) request.headers.emplace_back("Content-Type", content_type);
-        if (!accept.empty()) request.headers.emplace_back("Accept", accept);
+        if (!content_type.empty())
+            request.headers.emplace_back("Content-Type", content_type);
+        if (!accept.empty())
+            request.headers.emplace_back("Accept", accept);
         return handler.handle(request);
     }
 
@@ -43,7 +45,8 @@ struct Fixture {
 
     HttpResponse get(std::string_view target, std::string_view accept = {}) {
         HttpRequest request{"GET", target, {}, {}};
-        if (!accept.empty()) request.headers.emplace_back("accept", accept);
+        if (!accept.empty())
+            request.headers.emplace_back("accept", accept);
         return handler.handle(request);
     }
 
@@ -51,7 +54,9 @@ private:
     std::string body_;
 };
 
-json body_of(const HttpResponse& response) { return json::parse(response.body); }
+json body_of(const HttpResponse& response) {
+    return json::parse(response.body);
+}
 
 std::string error_code_of(const HttpResponse& response) {
     return body_of(response).at("errors").at(0).at("extensions").at("code").get<std::string>();
@@ -60,7 +65,8 @@ std::string error_code_of(const HttpResponse& response) {
 }  // namespace
 
 TEST_CASE("handler: parse_target splits and decodes", "[handler]") {
-    const auto target = parse_target("/graphql?query=%7B%20pool%20%7D&variables=&a+b=c+d&query=second");
+    const auto target =
+        parse_target("/graphql?query=%7B%20pool%20%7D&variables=&a+b=c+d&query=second");
     REQUIRE(target);
     CHECK(target->path == "/graphql");
     CHECK(target->query.at("query") == "{ pool }");
@@ -77,8 +83,10 @@ TEST_CASE("handler: content negotiation", "[handler]") {
     CHECK(negotiate("*/*") == MediaType::Json);
     CHECK(negotiate("application/json") == MediaType::Json);
     CHECK(negotiate("application/graphql-response+json") == MediaType::GraphqlResponseJson);
-    CHECK(negotiate("application/json, application/graphql-response+json") == MediaType::GraphqlResponseJson);
-    CHECK(negotiate("application/graphql-response+json;q=0.5, application/json") == MediaType::Json);
+    CHECK(negotiate("application/json, application/graphql-response+json") ==
+          MediaType::GraphqlResponseJson);
+    CHECK(negotiate("application/graphql-response+json;q=0.5, application/json") ==
+          MediaType::Json);
     CHECK(negotiate("text/html, application/json;q=0.9") == MediaType::Json);
     CHECK_FALSE(negotiate("text/html"));
     CHECK_FALSE(negotiate("application/json;q=0"));
@@ -94,13 +102,17 @@ TEST_CASE("handler: POST operations", "[handler]") {
     response = f.post_query("query($id: Int!) { isAllocated(id: $id) }", {{"id", 1}});
     CHECK(body_of(response) == json::parse(R"({"data":{"isAllocated":true}})"));
 
-    response = f.post_query(R"(mutation { createPool(name: "p", capacity: 3, policy: LIFO) { name policy capacity available allocated } })");
-    CHECK(body_of(response) ==
-          json::parse(R"({"data":{"createPool":{"name":"p","policy":"LIFO","capacity":3,"available":3,"allocated":0}}})"));
+    response = f.post_query(
+        R"(mutation { createPool(name: "p", capacity: 3, policy: LIFO) { name policy capacity available allocated } })");
+    CHECK(
+        body_of(response) ==
+        json::parse(
+            R"({"data":{"createPool":{"name":"p","policy":"LIFO","capacity":3,"available":3,"allocated":0}}})"));
 
     response = f.post_query(R"({ pools { name } pool { allocated } })");
     CHECK(body_of(response) ==
-          json::parse(R"({"data":{"pools":[{"name":"default"},{"name":"p"}],"pool":{"allocated":1}}})"));
+          json::parse(
+              R"({"data":{"pools":[{"name":"default"},{"name":"p"}],"pool":{"allocated":1}}})"));
 
     response = f.post_query(R"(mutation { freeObject(id: 1) deletePool(name: "p") })");
     CHECK(body_of(response) == json::parse(R"({"data":{"freeObject":true,"deletePool":true}})"));
@@ -115,13 +127,15 @@ TEST_CASE("handler: field errors carry extensions.code", "[handler]") {
     CHECK(error_code_of(f.post_query("mutation { freeObject(id: 99) }")) == "NOT_ALLOCATED");
     CHECK(error_code_of(f.post_query(R"(mutation { getObject(pool: "nope") })")) == "NO_SUCH_POOL");
     CHECK(error_code_of(f.post_query(R"({ isAllocated(id: 1, pool: "nope") })")) == "NO_SUCH_POOL");
-    CHECK(error_code_of(f.post_query(R"(mutation { deletePool(name: "nope") })")) == "NO_SUCH_POOL");
-    CHECK(error_code_of(f.post_query(R"(mutation { createPool(name: "default", capacity: 1) { name } })")) ==
+    CHECK(error_code_of(f.post_query(R"(mutation { deletePool(name: "nope") })")) ==
+          "NO_SUCH_POOL");
+    CHECK(error_code_of(
+              f.post_query(R"(mutation { createPool(name: "default", capacity: 1) { name } })")) ==
           "POOL_EXISTS");
-    CHECK(error_code_of(f.post_query(R"(mutation { createPool(name: "x", capacity: 0) { name } })")) ==
-          "BAD_CAPACITY");
-    CHECK(error_code_of(f.post_query(R"(mutation { createPool(name: "x", capacity: 1001) { name } })")) ==
-          "BAD_CAPACITY");
+    CHECK(error_code_of(f.post_query(
+              R"(mutation { createPool(name: "x", capacity: 0) { name } })")) == "BAD_CAPACITY");
+    CHECK(error_code_of(f.post_query(
+              R"(mutation { createPool(name: "x", capacity: 1001) { name } })")) == "BAD_CAPACITY");
     const auto response = f.post_query("mutation { freeObject(id: 3) }");
     CHECK(response.status == 200);
     CHECK(body_of(response).at("errors").at(0).at("path") == json::array({"freeObject"}));
@@ -146,14 +160,16 @@ TEST_CASE("handler: request errors and status codes", "[handler]") {
         CHECK_FALSE(body_of(response).contains("data"));
         response = f.post(R"({"query":"{ pool { "})", "application/graphql-response+json");
         CHECK(response.status == 400);
-        CHECK(response.header("Content-Type") == "application/graphql-response+json; charset=utf-8");
+        CHECK(response.header("Content-Type") ==
+              "application/graphql-response+json; charset=utf-8");
     }
     SECTION("validation error") {
         CHECK(f.post(R"({"query":"{ nope }"})").status == 200);
         CHECK(f.post(R"({"query":"{ nope }"})", "application/graphql-response+json").status == 400);
     }
     SECTION("a field error is still 200 with graphql-response+json") {
-        const auto response = f.post(R"({"query":"mutation { freeObject(id: 5) }"})", "application/graphql-response+json");
+        const auto response = f.post(R"({"query":"mutation { freeObject(id: 5) }"})",
+                                     "application/graphql-response+json");
         CHECK(response.status == 200);
         CHECK(body_of(response).contains("data"));
     }
@@ -169,15 +185,20 @@ TEST_CASE("handler: request errors and status codes", "[handler]") {
     SECTION("wrong or missing Content-Type: 415") {
         CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "text/plain").status == 415);
         CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "").status == 415);
-        CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "Application/JSON; charset=utf-8").status == 200);
+        CHECK(f.post(R"({"query":"{ pools { name } }"})", {}, "Application/JSON; charset=utf-8")
+                  .status == 200);
     }
     SECTION("body too large: 413") {
-        CHECK(f.post(R"({"query":"{ pools { name } }", "x":")" + std::string(5000, 'x') + "\"}").status == 413);
+        CHECK(f.post(R"({"query":"{ pools { name } }", "x":")" + std::string(5000, 'x') + "\"}")
+                  .status == 413);
     }
-    SECTION("nothing acceptable: 406") { CHECK(f.post(R"({"query":"{ pools { name } }"})", "text/html").status == 406); }
+    SECTION("nothing acceptable: 406") {
+        CHECK(f.post(R"({"query":"{ pools { name } }"})", "text/html").status == 406);
+    }
     SECTION("variables of the wrong type") {
-        const auto response = f.post(R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":"x"}})",
-                                     "application/graphql-response+json");
+        const auto response = f.post(
+            R"({"query":"query($id: Int!) { isAllocated(id: $id) }","variables":{"id":"x"}})",
+            "application/graphql-response+json");
         CHECK(response.status == 400);
     }
 }
@@ -188,7 +209,9 @@ TEST_CASE("handler: GET", "[handler]") {
     CHECK(response.status == 200);
     CHECK(body_of(response) == json::parse(R"({"data":{"pool":{"capacity":10}}})"));
 
-    response = f.get("/graphql?query=query(%24id%3A%20Int!)%20%7B%20isAllocated(id%3A%20%24id)%20%7D&variables=%7B%22id%22%3A1%7D");
+    response = f.get(
+        "/graphql?query=query(%24id%3A%20Int!)%20%7B%20isAllocated(id%3A%20%24id)%20%7D&variables=%"
+        "7B%22id%22%3A1%7D");
     CHECK(body_of(response) == json::parse(R"({"data":{"isAllocated":false}})"));
 
     response = f.get("/graphql?query=mutation%20%7B%20getObject%20%7D");
@@ -230,11 +253,13 @@ TEST_CASE("handler: metrics count operations", "[handler][metrics]") {
     f.post_query("mutation { freeObject(id: 9) }");
     f.post("{bad");
     const auto text = f.get("/metrics").body;
-    CHECK(text.find("objpool_graphql_field_requests_total{field=\"getObject\"} 2\n") != std::string::npos);
-    CHECK(text.find("objpool_graphql_field_errors_total{field=\"freeObject\",code=\"NOT_ALLOCATED\"} 1\n") !=
+    CHECK(text.find("objpool_graphql_field_requests_total{field=\"getObject\"} 2\n") !=
           std::string::npos);
+    CHECK(text.find("objpool_graphql_field_errors_total{field=\"freeObject\",code=\"NOT_"
+                    "ALLOCATED\"} 1\n") != std::string::npos);
     CHECK(text.find("objpool_graphql_requests_total{type=\"mutation\"} 2\n") != std::string::npos);
-    CHECK(text.find("objpool_graphql_request_errors_total{type=\"mutation\"} 1\n") != std::string::npos);
+    CHECK(text.find("objpool_graphql_request_errors_total{type=\"mutation\"} 1\n") !=
+          std::string::npos);
     CHECK(text.find("objpool_graphql_requests_total{type=\"invalid\"} 1\n") != std::string::npos);
     CHECK(text.find("objpool_http_responses_total{code=\"400\"} 1\n") != std::string::npos);
 }
@@ -245,5 +270,6 @@ TEST_CASE("handler: transport errors are GraphQL-style and counted", "[handler][
     CHECK(response.status == 413);
     CHECK(response.header("Content-Type") == "application/json; charset=utf-8");
     CHECK(body_of(response) == json::parse(R"({"errors":[{"message":"too large"}]})"));
-    CHECK(f.get("/metrics").body.find("objpool_http_responses_total{code=\"413\"} 1\n") != std::string::npos);
+    CHECK(f.get("/metrics").body.find("objpool_http_responses_total{code=\"413\"} 1\n") !=
+          std::string::npos);
 }

@@ -8,7 +8,9 @@
 using namespace objpool_graphql;
 
 namespace {
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 }  // namespace
 
 TEST_CASE("metrics: pool gauges, field counters, histogram", "[metrics]") {
@@ -33,14 +35,23 @@ TEST_CASE("metrics: pool gauges, field counters, histogram", "[metrics]") {
     CHECK(contains(text, "objpool_pool_available{pool=\"default\"} 9\n"));
     CHECK(contains(text, "objpool_pool_capacity{pool=\"we\\\"ird\\\\\"} 5\n"));
     CHECK(contains(text, "objpool_graphql_field_requests_total{field=\"getObject\"} 2\n"));
-    CHECK(contains(text, "objpool_graphql_field_errors_total{field=\"freeObject\",code=\"NOT_ALLOCATED\"} 1\n"));
-    CHECK(contains(text, "objpool_graphql_field_errors_total{field=\"freeObject\",code=\"INTERNAL\"} 1\n"));
+    CHECK(contains(
+        text,
+        "objpool_graphql_field_errors_total{field=\"freeObject\",code=\"NOT_ALLOCATED\"} 1\n"));
+    CHECK(contains(
+        text, "objpool_graphql_field_errors_total{field=\"freeObject\",code=\"INTERNAL\"} 1\n"));
     CHECK(contains(text, "objpool_graphql_requests_total{type=\"mutation\"} 1\n"));
     CHECK(contains(text, "objpool_graphql_request_errors_total{type=\"invalid\"} 1\n"));
-    CHECK(contains(text, "objpool_graphql_request_duration_seconds_bucket{type=\"mutation\",le=\"0.00025\"} 0\n"));
-    CHECK(contains(text, "objpool_graphql_request_duration_seconds_bucket{type=\"mutation\",le=\"0.0005\"} 1\n"));
-    CHECK(contains(text, "objpool_graphql_request_duration_seconds_bucket{type=\"invalid\",le=\"2.5\"} 0\n"));
-    CHECK(contains(text, "objpool_graphql_request_duration_seconds_bucket{type=\"invalid\",le=\"+Inf\"} 1\n"));
+    CHECK(contains(
+        text,
+        "objpool_graphql_request_duration_seconds_bucket{type=\"mutation\",le=\"0.00025\"} 0\n"));
+    CHECK(contains(
+        text,
+        "objpool_graphql_request_duration_seconds_bucket{type=\"mutation\",le=\"0.0005\"} 1\n"));
+    CHECK(contains(
+        text, "objpool_graphql_request_duration_seconds_bucket{type=\"invalid\",le=\"2.5\"} 0\n"));
+    CHECK(contains(
+        text, "objpool_graphql_request_duration_seconds_bucket{type=\"invalid\",le=\"+Inf\"} 1\n"));
     CHECK(contains(text, "objpool_graphql_request_duration_seconds_count{type=\"mutation\"} 1\n"));
     CHECK(contains(text, "objpool_http_responses_total{code=\"413\"} 1\n"));
 }

@@ -86,7 +86,8 @@ TEST_CASE("registry: policies hand ids out in their order", "[registry]") {
     CHECK(*registry.get("lifo") == a);  // the most recently freed comes back first
     (void)b;
 
-    for (int i = 0; i < 3; ++i) (void)registry.get("bitmap");
+    for (int i = 0; i < 3; ++i)
+        (void)registry.get("bitmap");
     REQUIRE(registry.free("bitmap", 2));
     CHECK(*registry.get("bitmap") == 2);  // the lowest free id
 
@@ -130,14 +131,18 @@ TEST_CASE("registry: concurrent clients never get the same id", "[registry][conc
         workers.emplace_back([&, t] {
             for (int i = 0; i < per_thread; ++i) {
                 const auto id = registry.get("shared");
-                if (id) got[t].push_back(*id);
+                if (id)
+                    got[t].push_back(*id);
                 // Churn on another pool and the map at the same time.
-                if (const auto other = registry.get("other")) registry.free("other", *other);
-                if (i % 100 == 0) (void)registry.all();
+                if (const auto other = registry.get("other"))
+                    registry.free("other", *other);
+                if (i % 100 == 0)
+                    (void)registry.all();
             }
         });
     }
-    for (auto& worker : workers) worker.join();
+    for (auto& worker : workers)
+        worker.join();
     std::set<std::uint32_t> unique;
     std::size_t total = 0;
     for (const auto& ids : got) {
@@ -150,7 +155,8 @@ TEST_CASE("registry: concurrent clients never get the same id", "[registry][conc
     CHECK(registry.stats("other")->allocated == 0);
 }
 
-TEST_CASE("registry: a pool erased while in use stays valid for that use", "[registry][concurrency]") {
+TEST_CASE("registry: a pool erased while in use stays valid for that use",
+          "[registry][concurrency]") {
     PoolRegistry registry(1000);
     std::thread creator([&] {
         for (int i = 0; i < 200; ++i) {
@@ -167,7 +173,8 @@ TEST_CASE("registry: a pool erased while in use stays valid for that use", "[reg
     int seen = 0;
     for (int i = 0; i < 2000; ++i) {
         try {
-            if (registry.get("flip")) ++seen;
+            if (registry.get("flip"))
+                ++seen;
         } catch (const NoSuchPool&) {
         }
     }
@@ -197,7 +204,8 @@ TEST_CASE("registry: get/free churn on one small pool never hands an id out twic
                 for (int i = 0; i < rounds; ++i) {
                     if (const auto id = registry.get("small")) {
                         int expected = 0;
-                        if (*id < 1 || *id > capacity || !owner[*id].compare_exchange_strong(expected, t + 1)) {
+                        if (*id < 1 || *id > capacity ||
+                            !owner[*id].compare_exchange_strong(expected, t + 1)) {
                             duplicates.fetch_add(1);
                         } else {
                             held.push_back(*id);
@@ -208,18 +216,22 @@ TEST_CASE("registry: get/free churn on one small pool never hands an id out twic
                     if (held.size() > 3 || (!held.empty() && i % 2 == 0)) {
                         const auto id = held.front();
                         held.erase(held.begin());
-                        if (!registry.is_allocated("small", id)) bad_frees.fetch_add(1);
+                        if (!registry.is_allocated("small", id))
+                            bad_frees.fetch_add(1);
                         owner[id].store(0);
-                        if (!registry.free("small", id)) bad_frees.fetch_add(1);
+                        if (!registry.free("small", id))
+                            bad_frees.fetch_add(1);
                     }
                 }
                 for (const auto id : held) {
                     owner[id].store(0);
-                    if (!registry.free("small", id)) bad_frees.fetch_add(1);
+                    if (!registry.free("small", id))
+                        bad_frees.fetch_add(1);
                 }
             });
         }
-        for (auto& worker : workers) worker.join();
+        for (auto& worker : workers)
+            worker.join();
         CHECK(duplicates.load() == 0);
         CHECK(bad_frees.load() == 0);
         CHECK(handed_out.load() > static_cast<long>(capacity) * 10);  // ids really were reused
@@ -240,19 +252,24 @@ TEST_CASE("registry: of threads freeing the same id at once, exactly one succeed
         int failures = 0;
         for (int round = 0; round < rounds / 100; ++round) {
             std::vector<std::uint32_t> ids;
-            while (const auto id = registry.get("p")) ids.push_back(*id);
+            while (const auto id = registry.get("p"))
+                ids.push_back(*id);
             std::atomic<int> successes{0};
             std::vector<std::thread> workers;
             for (int t = 0; t < threads; ++t) {
                 workers.emplace_back([&] {
                     for (const auto id : ids) {
-                        if (registry.free("p", id)) successes.fetch_add(1);
+                        if (registry.free("p", id))
+                            successes.fetch_add(1);
                     }
                 });
             }
-            for (auto& worker : workers) worker.join();
-            if (successes.load() != static_cast<int>(ids.size())) ++failures;
-            if (registry.stats("p")->available != 8) ++failures;
+            for (auto& worker : workers)
+                worker.join();
+            if (successes.load() != static_cast<int>(ids.size()))
+                ++failures;
+            if (registry.stats("p")->available != 8)
+                ++failures;
         }
         CHECK(failures == 0);
     }
@@ -270,7 +287,8 @@ TEST_CASE("registry: erase while other threads get and free on the same pool",
                 try {
                     if (const auto id = registry.get("flip")) {
                         (void)registry.is_allocated("flip", *id);
-                        (void)registry.free("flip", *id);  // false when the pool was replaced meanwhile
+                        (void)registry.free("flip",
+                                            *id);  // false when the pool was replaced meanwhile
                     }
                     (void)registry.stats("flip");
                     operations.fetch_add(1);
@@ -286,24 +304,28 @@ TEST_CASE("registry: erase while other threads get and free on the same pool",
         registry.erase("flip");
     }
     done.store(true);
-    for (auto& user : users) user.join();
+    for (auto& user : users)
+        user.join();
     CHECK_FALSE(registry.stats("flip"));
     CHECK(operations.load() >= 0);
 }
 
-TEST_CASE("registry: snapshots under load always add up to the capacity", "[registry][concurrency]") {
+TEST_CASE("registry: snapshots under load always add up to the capacity",
+          "[registry][concurrency]") {
     PoolRegistry registry(1000);
     registry.create("p", 64, Policy::Lifo);
     std::atomic<bool> done{false};
     std::thread churn([&] {
         while (!done.load()) {
-            if (const auto id = registry.get("p")) (void)registry.free("p", *id);
+            if (const auto id = registry.get("p"))
+                (void)registry.free("p", *id);
         }
     });
     int bad = 0;
     for (int i = 0; i < 20000; ++i) {
         const auto stats = registry.stats("p");
-        if (stats->available + stats->allocated != 64 || stats->available > 64) ++bad;
+        if (stats->available + stats->allocated != 64 || stats->available > 64)
+            ++bad;
     }
     done.store(true);
     churn.join();
@@ -326,7 +348,8 @@ TEST_CASE("registry: error messages quote at most 100 bytes of a name", "[regist
         (void)registry.get(name);
         FAIL("no exception");
     } catch (const NoSuchPool& e) {
-        CHECK(std::string(e.what()) == "no pool named \"" + std::string(99, 'a') + "\"... (111 bytes)");
+        CHECK(std::string(e.what()) ==
+              "no pool named \"" + std::string(99, 'a') + "\"... (111 bytes)");
     }
     CHECK_THROWS_WITH(registry.get("short"), "no pool named \"short\"");
 }

@@ -28,8 +28,9 @@ inline std::string json_text_for_message(const nlohmann::json& value) {
     std::string text = json_text(value);
     if (text.size() > shown) {
         std::size_t cut = shown;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U)
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
             --cut;
+        }
         text.resize(cut);
         text += "...";
     }

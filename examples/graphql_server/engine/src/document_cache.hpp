@@ -42,8 +42,9 @@ public:
     std::shared_ptr<const PreparedEntry> find(std::string_view text) {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = index_.find(text);
-        if (it == index_.end())
+        if (it == index_.end()) {
             return nullptr;
+        }
         entries_.splice(entries_.begin(), entries_, it->second);
         return it->second->entry;
     }
@@ -53,8 +54,9 @@ public:
     /// @return the entry now cached for `text` (or `entry` when the capacity is zero).
     std::shared_ptr<const PreparedEntry> insert(std::string_view text,
                                                 std::shared_ptr<const PreparedEntry> entry) {
-        if (capacity_ == 0)
+        if (capacity_ == 0) {
             return entry;
+        }
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = index_.find(text);
         if (it != index_.end()) {
@@ -84,8 +86,9 @@ public:
 
     /// @brief Records a use of `entry` found without the lock; no write when already recorded.
     static void touch(const PreparedEntry& entry) noexcept {
-        if (!entry.referenced.load(std::memory_order_relaxed))
+        if (!entry.referenced.load(std::memory_order_relaxed)) {
             entry.referenced.store(true, std::memory_order_relaxed);
+        }
     }
 
     [[nodiscard]] std::size_t size() const {

@@ -43,8 +43,9 @@ public:
 
     std::shared_ptr<const detail::PreparedEntry> find(std::uint64_t engine, std::string_view text) {
         for (Slot& slot : slots_) {
-            if (slot.engine != engine || slot.text != text)
+            if (slot.engine != engine || slot.text != text) {
                 continue;
+            }
             if (slot.entry->evicted.load(std::memory_order_relaxed)) {
                 slot = Slot{};  // the shared cache let it go: prepare it anew
                 return nullptr;
@@ -57,8 +58,9 @@ public:
 
     void insert(std::uint64_t engine, std::string_view text,
                 std::shared_ptr<const detail::PreparedEntry> entry) {
-        if (text.size() > max_text)
+        if (text.size() > max_text) {
             return;
+        }
         Slot& slot = slots_[next_];
         next_ = (next_ + 1) % slots;
         slot.engine = engine;
@@ -91,14 +93,17 @@ struct Engine::Impl {
           cache(engine_limits.cache_entries) {}
 
     std::shared_ptr<const detail::PreparedEntry> prepare_text(std::string_view query) {
-        if (limits.cache_entries == 0)
+        if (limits.cache_entries == 0) {
             return parse_and_validate(query);
+        }
         ThreadCache& local = thread_cache();
-        if (auto cached = local.find(id, query))
+        if (auto cached = local.find(id, query)) {
             return cached;
+        }
         auto entry = cache.find(query);
-        if (!entry)
+        if (!entry) {
             entry = cache.insert(query, parse_and_validate(query));
+        }
         local.insert(id, query, entry);
         return entry;
     }
@@ -111,10 +116,11 @@ struct Engine::Impl {
                 query, limits.max_tokens, std::min(kMaxParserNesting, limits.max_depth + 64));
             std::vector<detail::GraphQLError> errors =
                 detail::validate(*schema, prepared->document, limits);
-            if (errors.empty())
+            if (errors.empty()) {
                 entry->document = std::move(prepared);
-            else
+            } else {
                 entry->errors = detail::errors_to_json(errors);
+            }
         } catch (const detail::SyntaxError& error) {
             entry->errors =
                 detail::errors_to_json({detail::GraphQLError{error.what(), {error.location()}}});
@@ -136,15 +142,17 @@ Engine::~Engine() = default;
 
 void Engine::bind(std::string_view type, std::string_view field, Resolver resolver) {
     detail::Type* target = impl_->schema->find_type(type);
-    if (target == nullptr || target->kind != detail::TypeKind::Object || target->builtin)
+    if (target == nullptr || target->kind != detail::TypeKind::Object || target->builtin) {
         throw std::invalid_argument("bind: the schema has no object type \"" + std::string(type) +
                                     "\"");
+    }
     auto it =
         std::find_if(target->fields.begin(), target->fields.end(),
                      [&](const detail::FieldDef& candidate) { return candidate.name == field; });
-    if (it == target->fields.end())
+    if (it == target->fields.end()) {
         throw std::invalid_argument("bind: type \"" + std::string(type) + "\" has no field \"" +
                                     std::string(field) + "\"");
+    }
     it->resolver = std::move(resolver);
 }
 
@@ -164,21 +172,26 @@ Plan Engine::prepare(std::string_view query, std::string_view operation_name) co
     const auto& operations = entry->document->document.operations;
     std::size_t index = operations.size();
     if (operation_name.empty()) {
-        if (operations.size() == 1)
+        if (operations.size() == 1) {
             index = 0;
-        else
+        } else {
             plan.errors =
                 single_error("Must provide operation name if query contains multiple operations.");
+        }
     } else {
-        for (std::size_t i = 0; i < operations.size(); ++i)
-            if (operations[i].name == operation_name)
+        for (std::size_t i = 0; i < operations.size(); ++i) {
+            if (operations[i].name == operation_name) {
                 index = i;
-        if (index == operations.size())
+            }
+        }
+        if (index == operations.size()) {
             plan.errors =
                 single_error("Unknown operation named \"" + std::string(operation_name) + "\".");
+        }
     }
-    if (index == operations.size())
+    if (index == operations.size()) {
         return plan;
+    }
     plan.document = entry->document;
     plan.operation_index = index;
     plan.operation_type = operations[index].type;
@@ -198,19 +211,24 @@ nlohmann::ordered_json Engine::execute_ordered(const Plan& plan,
 }
 
 nlohmann::json Engine::execute(const Plan& plan, const nlohmann::json& variables) const {
+    // Not `return {...}`: a braced list would make a JSON array holding the result.
+    // NOLINTNEXTLINE(modernize-return-braced-init-list)
     return nlohmann::json(execute_ordered(plan, variables));
 }
 
 nlohmann::ordered_json Engine::run_ordered(std::string_view query, const nlohmann::json& variables,
                                            std::string_view operation_name) const {
     Plan plan = prepare(query, operation_name);
-    if (!plan.document)
+    if (!plan.document) {
         return nlohmann::ordered_json{{"errors", plan.errors}};
+    }
     return execute_ordered(plan, variables);
 }
 
 nlohmann::json Engine::run(std::string_view query, const nlohmann::json& variables,
                            std::string_view operation_name) const {
+    // Not `return {...}`: a braced list would make a JSON array holding the result.
+    // NOLINTNEXTLINE(modernize-return-braced-init-list)
     return nlohmann::json(run_ordered(query, variables, operation_name));
 }
 

@@ -10,8 +10,9 @@ nlohmann::json error_to_json(const GraphQLError& error) {
     nlohmann::json out{{"message", error.message}};
     if (!error.locations.empty()) {
         nlohmann::json locations = nlohmann::json::array();
-        for (const Location& location : error.locations)
+        for (const Location& location : error.locations) {
             locations.push_back(location_to_json(location));
+        }
         out["locations"] = std::move(locations);
     }
     return out;
@@ -19,8 +20,9 @@ nlohmann::json error_to_json(const GraphQLError& error) {
 
 nlohmann::json errors_to_json(const std::vector<GraphQLError>& errors) {
     nlohmann::json out = nlohmann::json::array();
-    for (const GraphQLError& error : errors)
+    for (const GraphQLError& error : errors) {
         out.push_back(error_to_json(error));
+    }
     return out;
 }
 

@@ -38,12 +38,14 @@ public:
         OrderedJson data = OrderedJson::object();
         std::vector<FieldGroup> groups;
         collect_fields(root, operation.selections, groups);
-        if (!execute_fields(root, null_json(), groups, data))
+        if (!execute_fields(root, null_json(), groups, data)) {
             data = nullptr;
+        }
         OrderedJson response = OrderedJson::object();
         append_member(response, "data", std::move(data));
-        if (!errors_.empty())
+        if (!errors_.empty()) {
             append_member(response, "errors", std::move(errors_));
+        }
         return response;
     }
 
@@ -53,21 +55,24 @@ private:
         std::size_t index;
     };
 
-    bool included(const std::vector<Directive>& directives) const {
+    [[nodiscard]] bool included(const std::vector<Directive>& directives) const {
         for (const Directive& directive : directives) {
             const bool is_skip = directive.name == "skip";
-            if (!is_skip && directive.name != "include")
+            if (!is_skip && directive.name != "include") {
                 continue;
+            }
             for (const Argument& argument : directive.arguments) {
-                if (argument.name != "if")
+                if (argument.name != "if") {
                     continue;
+                }
                 bool condition = argument.value.boolean;
                 if (argument.value.kind == Value::Kind::Variable) {
                     auto it = variables_.find(argument.value.text);
                     condition = it != variables_.end() && it->is_boolean() && it->get<bool>();
                 }
-                if (condition == is_skip)
+                if (condition == is_skip) {
                     return false;
+                }
             }
         }
         return true;
@@ -80,53 +85,61 @@ private:
         collect_into(object, selections, groups, visited, index);
     }
 
+    // The group of the fields answered under `key`, added at the end if there is none yet.
+    static FieldGroup& group_for(const std::string& key, std::vector<FieldGroup>& groups,
+                                 std::unordered_map<std::string_view, std::size_t>& index) {
+        // Small selection sets: a linear scan beats hashing; larger ones use the index.
+        if (groups.size() < 8) {
+            for (FieldGroup& candidate : groups) {
+                if (*candidate.key == key) {
+                    return candidate;
+                }
+            }
+        } else {
+            if (index.empty()) {
+                for (std::size_t i = 0; i < groups.size(); ++i) {
+                    index.emplace(*groups[i].key, i);
+                }
+            }
+            const auto it = index.find(key);
+            if (it != index.end()) {
+                return groups[it->second];
+            }
+            index.emplace(key, groups.size());
+        }
+        groups.push_back(FieldGroup{&key, {}});
+        return groups.back();
+    }
+
     void collect_into(const Type& object, const std::vector<Selection>& selections,
                       std::vector<FieldGroup>& groups,
                       std::vector<const FragmentDefinition*>& visited,
                       std::unordered_map<std::string_view, std::size_t>& index) {
         for (const Selection& selection : selections) {
-            if (!selection.directives.empty() && !included(selection.directives))
+            if (!selection.directives.empty() && !included(selection.directives)) {
                 continue;
+            }
             switch (selection.kind) {
-                case Selection::Kind::Field: {
-                    const std::string& key = selection.response_key();
-                    FieldGroup* group = nullptr;
-                    // Small selection sets: a linear scan beats hashing; larger ones use the index.
-                    if (groups.size() < 8) {
-                        for (FieldGroup& candidate : groups)
-                            if (*candidate.key == key)
-                                group = &candidate;
-                    } else {
-                        if (index.empty())
-                            for (std::size_t i = 0; i < groups.size(); ++i)
-                                index.emplace(*groups[i].key, i);
-                        auto it = index.find(key);
-                        if (it != index.end())
-                            group = &groups[it->second];
-                        else
-                            index.emplace(key, groups.size());
-                    }
-                    if (group == nullptr) {
-                        groups.push_back(FieldGroup{&key, {}});
-                        group = &groups.back();
-                    }
-                    group->fields.push_back(&selection);
+                case Selection::Kind::Field:
+                    group_for(selection.response_key(), groups, index).fields.push_back(&selection);
                     break;
-                }
                 case Selection::Kind::InlineFragment:
                     if (selection.condition != nullptr &&
-                        !Schema::applies(*selection.condition, object))
+                        !Schema::applies(*selection.condition, object)) {
                         break;
+                    }
                     collect_into(object, selection.selections, groups, visited, index);
                     break;
                 case Selection::Kind::FragmentSpread: {
                     const FragmentDefinition* fragment = selection.fragment;
-                    if (std::find(visited.begin(), visited.end(), fragment) != visited.end())
+                    if (std::find(visited.begin(), visited.end(), fragment) != visited.end()) {
                         break;
+                    }
                     visited.push_back(fragment);
                     if (fragment->condition != nullptr &&
-                        !Schema::applies(*fragment->condition, object))
+                        !Schema::applies(*fragment->condition, object)) {
                         break;
+                    }
                     collect_into(object, fragment->selections, groups, visited, index);
                     break;
                 }
@@ -142,8 +155,9 @@ private:
             OrderedJson value;
             const bool ok = execute_field(object, parent, group.fields, value);
             path_.pop_back();
-            if (!ok)
+            if (!ok) {
                 return false;
+            }
             append_member(out, *group.key, std::move(value));
         }
         return true;
@@ -159,8 +173,9 @@ private:
         // Fields validated on an interface or union are looked up on the runtime type.
         const FieldDef* definition = field.field;
         const bool same_parent = field.parent_type == &object;
-        if (!same_parent)
+        if (!same_parent) {
             definition = schema_.find_field(object, field.name);
+        }
         if (definition == nullptr) {
             out = nullptr;
             return true;
@@ -195,11 +210,13 @@ private:
         } else if (parent.is_object()) {
             // The default resolver: parent[field name], read in place.
             auto it = parent.find(definition->name);
-            if (it != parent.end())
+            if (it != parent.end()) {
                 value = &*it;
+            }
         }
-        if (complete(*definition, definition->type, 0, fields, *value, out))
+        if (complete(*definition, definition->type, 0, fields, *value, out)) {
             return true;
+        }
         out = nullptr;
         return !definition->type.non_null_at(0);
     }
@@ -249,8 +266,9 @@ private:
         const Type& named = *definition.named;
         if (named.is_leaf()) {
             std::string problem;
-            if (serialize_leaf(named, value, out, problem))
+            if (serialize_leaf(named, value, out, problem)) {
                 return true;
+            }
             report(problem, fields, nullptr);
             out = nullptr;
             return false;
@@ -262,32 +280,37 @@ private:
                 report("Abstract type \"" + named.name +
                            "\" must resolve to an Object type at runtime for field \"" +
                            definition.owner_name() + "." + definition.name +
-                           "\": the value needs a \"__typename\" naming one of its possible types.",
+                           R"(": the value needs a "__typename" naming one of its possible types.)",
                        fields, nullptr);
                 out = nullptr;
                 return false;
             }
         }
         std::vector<FieldGroup> groups;
-        for (const Selection* field : fields)
+        for (const Selection* field : fields) {
             collect_fields(*object, field->selections, groups);
+        }
         out = OrderedJson::object();
-        if (execute_fields(*object, value, groups, out))
+        if (execute_fields(*object, value, groups, out)) {
             return true;
+        }
         out = nullptr;
         return false;
     }
 
-    const Type* resolve_abstract(const Type& abstract, const json& value) const {
-        if (!value.is_object())
+    [[nodiscard]] const Type* resolve_abstract(const Type& abstract, const json& value) const {
+        if (!value.is_object()) {
             return nullptr;
+        }
         auto name = value.find("__typename");
-        if (name == value.end() || !name->is_string())
+        if (name == value.end() || !name->is_string()) {
             return nullptr;
+        }
         const Type* object = schema_.find_type(name->get_ref<const std::string&>());
         if (object == nullptr || object->kind != TypeKind::Object ||
-            !Schema::applies(abstract, *object))
+            !Schema::applies(abstract, *object)) {
             return nullptr;
+        }
         return object;
     }
 
@@ -296,20 +319,23 @@ private:
         OrderedJson error = OrderedJson::object();
         append_member(error, "message", message);
         OrderedJson locations = OrderedJson::array();
-        for (const Selection* field : fields)
+        for (const Selection* field : fields) {
             locations.push_back(
                 OrderedJson{{"line", field->location.line}, {"column", field->location.column}});
+        }
         append_member(error, "locations", std::move(locations));
         OrderedJson path = OrderedJson::array();
         for (const PathEntry& entry : path_) {
-            if (entry.key != nullptr)
+            if (entry.key != nullptr) {
                 path.push_back(*entry.key);
-            else
+            } else {
                 path.push_back(entry.index);
+            }
         }
         append_member(error, "path", std::move(path));
-        if (code != nullptr)
+        if (code != nullptr) {
             append_member(error, "extensions", OrderedJson{{"code", *code}});
+        }
         errors_.push_back(std::move(error));
     }
 
@@ -364,11 +390,14 @@ bool coerce_variables(const Schema& schema, const OperationDefinition& operation
         }
         std::string problem;
         std::string path;
-        if (!coerce_input(*it, definition.type, 0, named, out[definition.name], problem, path))
-            errors.push_back(request_error(
-                shown + " got invalid value " + json_text_for_message(*it) +
-                    (path.empty() ? "" : " at \"" + definition.name + path + "\"") + "; " + problem,
-                definition.location));
+        if (!coerce_input(*it, definition.type, 0, named, out[definition.name], problem, path)) {
+            std::string message = shown + " got invalid value " + json_text_for_message(*it);
+            if (!path.empty()) {
+                message.append(" at \"").append(definition.name).append(path).append("\"");
+            }
+            message.append("; ").append(problem);
+            errors.push_back(request_error(message, definition.location));
+        }
     }
     return errors.empty();
 }

@@ -34,8 +34,9 @@ json stub(const std::string& name) {
 // A type reference: wrappers become {"kind": "LIST"|"NON_NULL", "ofType": ...}, the named
 // type a {"name": ...} stub that the __Type resolvers expand on demand.
 json type_ref(const TypeRef& type, std::size_t depth = 0) {
-    if (depth == type.wrappers.size())
+    if (depth == type.wrappers.size()) {
         return stub(type.name);
+    }
     return json{{"kind", type.wrappers[depth] == Wrapper::List ? "LIST" : "NON_NULL"},
                 {"name", nullptr},
                 {"ofType", type_ref(type, depth + 1)}};
@@ -53,15 +54,17 @@ json input_value(const InputValueDef& value) {
 
 json input_values(const std::vector<InputValueDef>& values) {
     json out = json::array();
-    for (const InputValueDef& value : values)
+    for (const InputValueDef& value : values) {
         out.push_back(input_value(value));
+    }
     return out;
 }
 
 json type_list(const std::vector<const Type*>& types) {
     json out = json::array();
-    for (const Type* type : types)
+    for (const Type* type : types) {
         out.push_back(stub(type->name));
+    }
     return out;
 }
 
@@ -78,7 +81,7 @@ json named_type(const Type& type) {
              {"ofType", nullptr}};
     if (type.kind == TypeKind::Object || type.kind == TypeKind::Interface) {
         json fields = json::array();
-        for (const FieldDef& field : type.fields)
+        for (const FieldDef& field : type.fields) {
             fields.push_back(json{
                 {"name", field.name},
                 {"description", optional_text(field.has_description, field.description)},
@@ -86,23 +89,27 @@ json named_type(const Type& type) {
                 {"type", type_ref(field.type)},
                 {"isDeprecated", field.deprecated},
                 {"deprecationReason", optional_text(field.deprecated, field.deprecation_reason)}});
+        }
         out["fields"] = std::move(fields);
         out["interfaces"] = type_list(type.interfaces);
     }
-    if (type.is_abstract())
+    if (type.is_abstract()) {
         out["possibleTypes"] = type_list(type.possible_types);
+    }
     if (type.kind == TypeKind::Enum) {
         json values = json::array();
-        for (const EnumValueDef& value : type.enum_values)
+        for (const EnumValueDef& value : type.enum_values) {
             values.push_back(json{
                 {"name", value.name},
                 {"description", optional_text(value.has_description, value.description)},
                 {"isDeprecated", value.deprecated},
                 {"deprecationReason", optional_text(value.deprecated, value.deprecation_reason)}});
+        }
         out["enumValues"] = std::move(values);
     }
-    if (type.kind == TypeKind::InputObject)
+    if (type.kind == TypeKind::InputObject) {
         out["inputFields"] = input_values(type.input_fields);
+    }
     return out;
 }
 
@@ -116,15 +123,19 @@ json directive_json(const DirectiveDef& directive) {
 
 // Keeps deprecated entries only when the field's includeDeprecated argument is true.
 json filter_deprecated(const json& items, const json& arguments) {
-    if (!items.is_array())
+    if (!items.is_array()) {
         return items;
+    }
     auto include = arguments.find("includeDeprecated");
-    if (include != arguments.end() && include->is_boolean() && include->get<bool>())
+    if (include != arguments.end() && include->is_boolean() && include->get<bool>()) {
         return items;
+    }
     json out = json::array();
-    for (const json& item : items)
-        if (!item.value("isDeprecated", false))
+    for (const json& item : items) {
+        if (!item.value("isDeprecated", false)) {
             out.push_back(item);
+        }
+    }
     return out;
 }
 
@@ -141,8 +152,9 @@ void install_introspection(Schema& schema) {
         types.push_back(stub(type->name));
     }
     json directives = json::array();
-    for (const auto& directive : schema.directives)
+    for (const auto& directive : schema.directives) {
         directives.push_back(directive_json(*directive));
+    }
     auto root = [](const Type* type) { return type != nullptr ? stub(type->name) : json(nullptr); };
     schema.introspection_schema =
         json{{"description", optional_text(schema.has_description, schema.description)},
@@ -158,8 +170,9 @@ void install_introspection(Schema& schema) {
     };
     schema.type_field.resolver = [self](const ResolveInfo& info) -> json {
         const json& name = info.arguments["name"];
-        if (!name.is_string() || self->find_type(name.get_ref<const std::string&>()) == nullptr)
+        if (!name.is_string() || self->find_type(name.get_ref<const std::string&>()) == nullptr) {
             return nullptr;
+        }
         return stub(name.get<std::string>());
     };
     // A __Type value is a wrapper (it has "kind") or a stub naming a type to expand.
@@ -171,13 +184,15 @@ void install_introspection(Schema& schema) {
             const json* full = &info.parent;
             if (!info.parent.contains("kind")) {
                 auto it = self->introspection_types.find(info.parent.value("name", std::string()));
-                if (it == self->introspection_types.end())
+                if (it == self->introspection_types.end()) {
                     return nullptr;
+                }
                 full = &it->second;
             }
             auto value = full->find(name);
-            if (value == full->end())
+            if (value == full->end()) {
                 return nullptr;
+            }
             return filters ? filter_deprecated(*value, info.arguments) : *value;
         };
     }

@@ -19,12 +19,15 @@ bool is_continuation(char c) noexcept {
 }
 
 int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9')
+    if (c >= '0' && c <= '9') {
         return c - '0';
-    if (c >= 'a' && c <= 'f')
+    }
+    if (c >= 'a' && c <= 'f') {
         return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
+    }
+    if (c >= 'A' && c <= 'F') {
         return c - 'A' + 10;
+    }
     return -1;
 }
 
@@ -55,16 +58,14 @@ void append_utf8(std::string& out, unsigned code_point) {
 }
 
 bool is_blank(std::string_view line) noexcept {
-    for (char c : line)
-        if (c != ' ' && c != '\t')
-            return false;
-    return true;
+    return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
 std::size_t leading_whitespace(std::string_view line) noexcept {
     std::size_t n = 0;
-    while (n < line.size() && (line[n] == ' ' || line[n] == '\t'))
+    while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) {
         ++n;
+    }
     return n;
 }
 
@@ -86,22 +87,28 @@ std::string block_string_value(const std::string& raw) {
     std::size_t common = std::string_view::npos;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         std::size_t indent = leading_whitespace(lines[i]);
-        if (indent < lines[i].size() && indent < common)
+        if (indent < lines[i].size() && indent < common) {
             common = indent;
+        }
     }
-    if (common != std::string_view::npos)
-        for (std::size_t i = 1; i < lines.size(); ++i)
+    if (common != std::string_view::npos) {
+        for (std::size_t i = 1; i < lines.size(); ++i) {
             lines[i].remove_prefix(std::min(common, lines[i].size()));
+        }
+    }
     std::size_t first = 0;
     std::size_t last = lines.size();
-    while (first < last && is_blank(lines[first]))
+    while (first < last && is_blank(lines[first])) {
         ++first;
-    while (last > first && is_blank(lines[last - 1]))
+    }
+    while (last > first && is_blank(lines[last - 1])) {
         --last;
+    }
     std::string out;
     for (std::size_t i = first; i < last; ++i) {
-        if (i != first)
+        if (i != first) {
             out.push_back('\n');
+        }
         out.append(lines[i]);
     }
     return out;
@@ -159,7 +166,7 @@ Location Lexer::here() const noexcept {
     return Location{line_, position_ - line_start_ - continuation_bytes_ + 1};
 }
 
-void Lexer::fail(const std::string& message, Location location) const {
+void Lexer::fail(const std::string& message, Location location) {
     throw SyntaxError("Syntax Error: " + message, location);
 }
 
@@ -179,14 +186,16 @@ void Lexer::skip_ignored() {
             new_line(position_);
         } else if (c == '\r') {
             ++position_;
-            if (position_ < source_.size() && source_[position_] == '\n')
+            if (position_ < source_.size() && source_[position_] == '\n') {
                 ++position_;
+            }
             new_line(position_);
         } else if (c == '#') {
             while (position_ < source_.size() && source_[position_] != '\n' &&
                    source_[position_] != '\r') {
-                if (is_continuation(source_[position_]))
+                if (is_continuation(source_[position_])) {
                     ++continuation_bytes_;
+                }
                 ++position_;
             }
         } else if (source_.compare(position_, 3, "\xEF\xBB\xBF") == 0) {
@@ -207,9 +216,10 @@ Token Lexer::next() {
         token.kind = TokenKind::End;
         return token;
     }
-    if (++token_count_ > max_tokens_)
+    if (++token_count_ > max_tokens_) {
         fail("Document contains more than " + std::to_string(max_tokens_) + " tokens.",
              token.location);
+    }
     const std::size_t start = position_;
     const char c = source_[position_];
     auto punctuator = [&](TokenKind kind, std::size_t length) {
@@ -246,28 +256,33 @@ Token Lexer::next() {
         case '}':
             return punctuator(TokenKind::BraceR, 1);
         case '.':
-            if (source_.compare(position_, 3, "...") == 0)
+            if (source_.compare(position_, 3, "...") == 0) {
                 return punctuator(TokenKind::Spread, 3);
+            }
             fail("Unexpected \".\".", token.location);
         case '"':
-            if (source_.compare(position_, 3, "\"\"\"") == 0)
+            if (source_.compare(position_, 3, R"(""")") == 0) {
                 return read_block_string(token.location);
+            }
             return read_string(token.location);
         default:
             break;
     }
     if (is_name_start(c)) {
-        while (position_ < source_.size() && is_name_continue(source_[position_]))
+        while (position_ < source_.size() && is_name_continue(source_[position_])) {
             ++position_;
+        }
         token.kind = TokenKind::Name;
         token.text = source_.substr(start, position_ - start);
         return token;
     }
-    if (c == '-' || is_digit(c))
+    if (c == '-' || is_digit(c)) {
         return read_number(token.location);
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+    }
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
         fail("Invalid character with code " + std::to_string(static_cast<int>(c)) + ".",
              token.location);
+    }
     // Outside strings and comments a GraphQL document is ASCII; naming the byte keeps the
     // message valid UTF-8 whatever the input.
     if ((static_cast<unsigned char>(c) & 0x80U) != 0) {
@@ -283,17 +298,21 @@ Token Lexer::read_number(Location start_location) {
     const std::size_t start = position_;
     bool is_float = false;
     auto digits = [&] {
-        if (position_ >= source_.size() || !is_digit(source_[position_]))
+        if (position_ >= source_.size() || !is_digit(source_[position_])) {
             fail("Invalid number, expected digit.", here());
-        while (position_ < source_.size() && is_digit(source_[position_]))
+        }
+        while (position_ < source_.size() && is_digit(source_[position_])) {
             ++position_;
+        }
     };
-    if (source_[position_] == '-')
+    if (source_[position_] == '-') {
         ++position_;
+    }
     if (position_ < source_.size() && source_[position_] == '0') {
         ++position_;
-        if (position_ < source_.size() && is_digit(source_[position_]))
+        if (position_ < source_.size() && is_digit(source_[position_])) {
             fail("Invalid number, unexpected digit after 0.", here());
+        }
     } else {
         digits();
     }
@@ -305,13 +324,16 @@ Token Lexer::read_number(Location start_location) {
     if (position_ < source_.size() && (source_[position_] == 'e' || source_[position_] == 'E')) {
         is_float = true;
         ++position_;
-        if (position_ < source_.size() && (source_[position_] == '+' || source_[position_] == '-'))
+        if (position_ < source_.size() &&
+            (source_[position_] == '+' || source_[position_] == '-')) {
             ++position_;
+        }
         digits();
     }
     if (position_ < source_.size() &&
-        (source_[position_] == '.' || is_name_start(source_[position_])))
+        (source_[position_] == '.' || is_name_start(source_[position_]))) {
         fail("Invalid number, unexpected character after number.", here());
+    }
     Token token;
     token.kind = is_float ? TokenKind::Float : TokenKind::Int;
     token.text = source_.substr(start, position_ - start);
@@ -323,8 +345,9 @@ unsigned Lexer::read_hex_digits(std::size_t count) {
     unsigned value = 0;
     for (std::size_t i = 0; i < count; ++i) {
         int digit = position_ < source_.size() ? hex_value(source_[position_]) : -1;
-        if (digit < 0)
+        if (digit < 0) {
             fail("Invalid Unicode escape sequence.", here());
+        }
         value = value * 16 + static_cast<unsigned>(digit);
         ++position_;
     }
@@ -334,54 +357,63 @@ unsigned Lexer::read_hex_digits(std::size_t count) {
 void Lexer::read_escape(std::string& out) {
     const Location escape_location = here();
     ++position_;  // the backslash
-    if (position_ >= source_.size())
+    if (position_ >= source_.size()) {
         fail("Unterminated string.", here());
+    }
     const char c = source_[position_++];
     if (const char escaped = single_character_escape(c); escaped != '\0') {
         out.push_back(escaped);
         return;
     }
-    if (c != 'u')
+    if (c != 'u') {
         fail(std::string("Invalid character escape sequence: \"\\") + c + "\".", escape_location);
+    }
     unsigned code_point = 0;
     if (position_ < source_.size() && source_[position_] == '{') {
         ++position_;
         std::size_t digits = 0;
         while (position_ < source_.size() && source_[position_] != '}') {
             int digit = hex_value(source_[position_]);
-            if (digit < 0 || ++digits > 6)
+            if (digit < 0 || ++digits > 6) {
                 fail("Invalid Unicode escape sequence.", escape_location);
+            }
             code_point = code_point * 16 + static_cast<unsigned>(digit);
             ++position_;
         }
-        if (position_ >= source_.size() || digits == 0)
+        if (position_ >= source_.size() || digits == 0) {
             fail("Invalid Unicode escape sequence.", escape_location);
+        }
         ++position_;
     } else {
         code_point = read_hex_digits(4);
         if (code_point >= 0xD800 && code_point <= 0xDBFF) {
             // A leading surrogate must be followed by an escaped trailing surrogate.
-            if (source_.compare(position_, 2, "\\u") != 0)
+            if (source_.compare(position_, 2, "\\u") != 0) {
                 fail("Invalid Unicode escape sequence: unpaired surrogate.", escape_location);
+            }
             position_ += 2;
             unsigned trailing = read_hex_digits(4);
-            if (trailing < 0xDC00 || trailing > 0xDFFF)
+            if (trailing < 0xDC00 || trailing > 0xDFFF) {
                 fail("Invalid Unicode escape sequence: unpaired surrogate.", escape_location);
+            }
             code_point = 0x10000 + ((code_point - 0xD800) << 10) + (trailing - 0xDC00);
         }
     }
-    if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF)
+    if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF) {
         fail("Invalid Unicode escape sequence: not a Unicode scalar value.", escape_location);
+    }
     append_utf8(out, code_point);
 }
 
 void Lexer::read_string_character(std::string& out) {
     const char c = source_[position_];
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
         fail("Invalid character within String: " + std::to_string(static_cast<int>(c)) + ".",
              here());
-    if (is_continuation(c))
+    }
+    if (is_continuation(c)) {
         ++continuation_bytes_;
+    }
     out.push_back(c);
     ++position_;
 }
@@ -399,8 +431,9 @@ Token Lexer::read_string(Location start_location) {
             token.text = source_.substr(start, position_ - start);
             return token;
         }
-        if (c == '\n' || c == '\r')
+        if (c == '\n' || c == '\r') {
             break;
+        }
         if (c == '\\') {
             read_escape(token.value);
             continue;
@@ -416,7 +449,7 @@ Token Lexer::read_block_string(Location start_location) {
     std::string raw;
     while (position_ < source_.size()) {
         char c = source_[position_];
-        if (c == '"' && source_.compare(position_, 3, "\"\"\"") == 0) {
+        if (c == '"' && source_.compare(position_, 3, R"(""")") == 0) {
             position_ += 3;
             Token token;
             token.kind = TokenKind::BlockString;
@@ -425,8 +458,8 @@ Token Lexer::read_block_string(Location start_location) {
             token.value = block_string_value(raw);
             return token;
         }
-        if (c == '\\' && source_.compare(position_, 4, "\\\"\"\"") == 0) {
-            raw.append("\"\"\"");
+        if (c == '\\' && source_.compare(position_, 4, R"(\""")") == 0) {
+            raw.append(R"(""")");
             position_ += 4;
             continue;
         }

@@ -58,7 +58,7 @@ public:
 
 private:
     [[nodiscard]] Location here() const noexcept;
-    [[noreturn]] void fail(const std::string& message, Location location) const;
+    [[noreturn]] static void fail(const std::string& message, Location location);
     void skip_ignored();
     void new_line(std::size_t line_start);
     Token read_number(Location start);

@@ -14,36 +14,40 @@ void Parser::advance() {
 }
 
 bool Parser::skip(TokenKind kind) {
-    if (token_.kind != kind)
+    if (token_.kind != kind) {
         return false;
+    }
     advance();
     return true;
 }
 
 bool Parser::skip_keyword(std::string_view keyword) {
-    if (!peek_keyword(keyword))
+    if (!peek_keyword(keyword)) {
         return false;
+    }
     advance();
     return true;
 }
 
-void Parser::fail(const std::string& message, Location location) const {
+void Parser::fail(const std::string& message, Location location) {
     throw SyntaxError("Syntax Error: " + message, location);
 }
 
 void Parser::unexpected() const {
     std::string found(token_kind_name(token_.kind));
     if (token_.kind == TokenKind::Name || token_.kind == TokenKind::Int ||
-        token_.kind == TokenKind::Float)
+        token_.kind == TokenKind::Float) {
         found += " \"" + std::string(token_.text) + "\"";
+    }
     fail("Unexpected " + found + ".", token_.location);
 }
 
 Location Parser::expect(TokenKind kind) {
     if (token_.kind != kind) {
         std::string found(token_kind_name(token_.kind));
-        if (token_.kind == TokenKind::Name)
+        if (token_.kind == TokenKind::Name) {
             found += " \"" + std::string(token_.text) + "\"";
+        }
         fail("Expected " + std::string(token_kind_name(kind)) + ", found " + found + ".",
              token_.location);
     }
@@ -55,25 +59,28 @@ Location Parser::expect(TokenKind kind) {
 void Parser::expect_keyword(std::string_view keyword) {
     if (!peek_keyword(keyword)) {
         std::string found(token_kind_name(token_.kind));
-        if (token_.kind == TokenKind::Name)
+        if (token_.kind == TokenKind::Name) {
             found += " \"" + std::string(token_.text) + "\"";
+        }
         fail("Expected \"" + std::string(keyword) + "\", found " + found + ".", token_.location);
     }
     advance();
 }
 
 std::string Parser::expect_name() {
-    if (token_.kind != TokenKind::Name)
+    if (token_.kind != TokenKind::Name) {
         expect(TokenKind::Name);
+    }
     std::string name(token_.text);
     advance();
     return name;
 }
 
 void Parser::enter(Location location) {
-    if (++nesting_ > max_nesting_)
+    if (++nesting_ > max_nesting_) {
         fail("Document nesting exceeds the limit of " + std::to_string(max_nesting_) + ".",
              location);
+    }
 }
 
 Value Parser::parse_value(bool is_const) {
@@ -85,8 +92,9 @@ Value Parser::parse_value(bool is_const) {
             advance();
             value.kind = Value::Kind::List;
             while (!skip(TokenKind::BracketR)) {
-                if (peek(TokenKind::End))
+                if (peek(TokenKind::End)) {
                     unexpected();
+                }
                 value.list.push_back(parse_value(is_const));
                 value.has_variables = value.has_variables || value.list.back().has_variables;
             }
@@ -157,20 +165,23 @@ TypeRef Parser::parse_type() {
     type.location = token_.location;
     std::size_t lists = 0;
     while (peek(TokenKind::BracketL)) {
-        if (++lists > max_nesting_)
+        if (++lists > max_nesting_) {
             fail("Document nesting exceeds the limit of " + std::to_string(max_nesting_) + ".",
                  token_.location);
+        }
         advance();
     }
     type.name = expect_name();
     std::vector<Wrapper> inner_to_outer;
-    if (skip(TokenKind::Bang))
+    if (skip(TokenKind::Bang)) {
         inner_to_outer.push_back(Wrapper::NonNull);
+    }
     for (std::size_t i = 0; i < lists; ++i) {
         expect(TokenKind::BracketR);
         inner_to_outer.push_back(Wrapper::List);
-        if (skip(TokenKind::Bang))
+        if (skip(TokenKind::Bang)) {
             inner_to_outer.push_back(Wrapper::NonNull);
+        }
     }
     type.wrappers.assign(inner_to_outer.rbegin(), inner_to_outer.rend());
     return type;
@@ -178,8 +189,9 @@ TypeRef Parser::parse_type() {
 
 std::vector<Argument> Parser::parse_arguments(bool is_const) {
     std::vector<Argument> arguments;
-    if (!skip(TokenKind::ParenL))
+    if (!skip(TokenKind::ParenL)) {
         return arguments;
+    }
     do {
         Argument argument;
         argument.location = token_.location;

@@ -39,7 +39,7 @@ private:
     void expect_keyword(std::string_view keyword);
     std::string expect_name();
     [[noreturn]] void unexpected() const;
-    [[noreturn]] void fail(const std::string& message, Location location) const;
+    [[noreturn]] static void fail(const std::string& message, Location location);
     void enter(Location location);
     void leave() noexcept { --nesting_; }
 
@@ -57,7 +57,7 @@ private:
     FragmentDefinition parse_fragment();
 
     // SDL grammar.
-    bool at_type_system_definition() const noexcept;
+    [[nodiscard]] bool at_type_system_definition() const noexcept;
     void parse_type_system_definition(TypeSystemDocument& out);
     void parse_description(std::string& text, bool& present);
     std::vector<FieldNode> parse_fields_definition();

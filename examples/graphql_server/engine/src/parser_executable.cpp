@@ -5,8 +5,9 @@ namespace gql::detail {
 
 Document Parser::parse_executable_document() {
     Document document;
-    if (peek(TokenKind::End))
+    if (peek(TokenKind::End)) {
         unexpected();
+    }
     while (!peek(TokenKind::End)) {
         if (peek(TokenKind::BraceL) || peek_keyword("query") || peek_keyword("mutation") ||
             peek_keyword("subscription")) {
@@ -18,12 +19,13 @@ Document Parser::parse_executable_document() {
             foreign.location = token_.location;
             TypeSystemDocument ignored;
             parse_type_system_definition(ignored);
-            if (!ignored.types.empty())
+            if (!ignored.types.empty()) {
                 foreign.description = ignored.types.back().name;
-            else if (!ignored.directives.empty())
+            } else if (!ignored.directives.empty()) {
                 foreign.description = "@" + ignored.directives.back().name;
-            else
+            } else {
                 foreign.description = "schema";
+            }
             document.foreign_definitions.push_back(std::move(foreign));
         } else {
             unexpected();
@@ -39,14 +41,16 @@ OperationDefinition Parser::parse_operation() {
         operation.selections = parse_selection_set();
         return operation;
     }
-    if (skip_keyword("mutation"))
+    if (skip_keyword("mutation")) {
         operation.type = OperationType::Mutation;
-    else if (skip_keyword("subscription"))
+    } else if (skip_keyword("subscription")) {
         operation.type = OperationType::Subscription;
-    else
+    } else {
         expect_keyword("query");
-    if (peek(TokenKind::Name))
+    }
+    if (peek(TokenKind::Name)) {
         operation.name = expect_name();
+    }
     operation.variables = parse_variable_definitions();
     operation.directives = parse_directives(false);
     operation.selections = parse_selection_set();
@@ -55,16 +59,18 @@ OperationDefinition Parser::parse_operation() {
 
 std::vector<VariableDefinition> Parser::parse_variable_definitions() {
     std::vector<VariableDefinition> variables;
-    if (!skip(TokenKind::ParenL))
+    if (!skip(TokenKind::ParenL)) {
         return variables;
+    }
     do {
         VariableDefinition variable;
         variable.location = expect(TokenKind::Dollar);
         variable.name = expect_name();
         expect(TokenKind::Colon);
         variable.type = parse_type();
-        if (skip(TokenKind::Equals))
+        if (skip(TokenKind::Equals)) {
             variable.default_value = parse_value(true);
+        }
         variable.directives = parse_directives(true);
         variables.push_back(std::move(variable));
     } while (!skip(TokenKind::ParenR));
@@ -121,8 +127,9 @@ FragmentDefinition Parser::parse_fragment() {
     FragmentDefinition fragment;
     fragment.location = token_.location;
     expect_keyword("fragment");
-    if (peek_keyword("on"))
+    if (peek_keyword("on")) {
         unexpected();
+    }
     fragment.name = expect_name();
     expect_keyword("on");
     fragment.type_condition_location = token_.location;

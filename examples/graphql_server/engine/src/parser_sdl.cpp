@@ -18,8 +18,9 @@ TypeSystemDocument Parser::parse_type_system_document() {
     while (!peek(TokenKind::End)) {
         if (!at_type_system_definition()) {
             if (peek(TokenKind::BraceL) || peek_keyword("query") || peek_keyword("mutation") ||
-                peek_keyword("subscription") || peek_keyword("fragment"))
+                peek_keyword("subscription") || peek_keyword("fragment")) {
                 fail("A schema document may not contain operations or fragments.", token_.location);
+            }
             unexpected();
         }
         parse_type_system_definition(document);
@@ -34,7 +35,8 @@ bool Parser::at_type_system_definition() const noexcept {
 
 void Parser::parse_description(std::string& text, bool& present) {
     if (peek(TokenKind::String) || peek(TokenKind::BlockString)) {
-        text = std::move(token_.value);
+        // advance() below replaces token_, so its value is moved from once.
+        text = std::move(token_.value);  // NOLINT(clang-analyzer-cplusplus.Move)
         present = true;
         advance();
     }
@@ -79,8 +81,9 @@ void Parser::parse_type_system_definition(TypeSystemDocument& out) {
         type.name = expect_name();
         type.interfaces = parse_implements();
         type.directives = parse_directives(true);
-        if (peek(TokenKind::BraceL))
+        if (peek(TokenKind::BraceL)) {
             type.fields = parse_fields_definition();
+        }
     } else if (skip_keyword("union")) {
         type.kind = TypeDefinitionKind::Union;
         type.name = expect_name();
@@ -90,14 +93,16 @@ void Parser::parse_type_system_definition(TypeSystemDocument& out) {
         type.kind = TypeDefinitionKind::Enum;
         type.name = expect_name();
         type.directives = parse_directives(true);
-        if (peek(TokenKind::BraceL))
+        if (peek(TokenKind::BraceL)) {
             type.enum_values = parse_enum_values();
+        }
     } else if (skip_keyword("input")) {
         type.kind = TypeDefinitionKind::InputObject;
         type.name = expect_name();
         type.directives = parse_directives(true);
-        if (peek(TokenKind::BraceL))
+        if (peek(TokenKind::BraceL)) {
             type.input_fields = parse_input_values(TokenKind::BraceL, TokenKind::BraceR);
+        }
     } else {
         unexpected();
     }
@@ -106,8 +111,9 @@ void Parser::parse_type_system_definition(TypeSystemDocument& out) {
 
 std::vector<std::pair<std::string, Location>> Parser::parse_implements() {
     std::vector<std::pair<std::string, Location>> names;
-    if (!skip_keyword("implements"))
+    if (!skip_keyword("implements")) {
         return names;
+    }
     skip(TokenKind::Amp);
     do {
         Location location = token_.location;
@@ -118,8 +124,9 @@ std::vector<std::pair<std::string, Location>> Parser::parse_implements() {
 
 std::vector<std::pair<std::string, Location>> Parser::parse_union_members() {
     std::vector<std::pair<std::string, Location>> names;
-    if (!skip(TokenKind::Equals))
+    if (!skip(TokenKind::Equals)) {
         return names;
+    }
     skip(TokenKind::Pipe);
     do {
         Location location = token_.location;
@@ -136,8 +143,9 @@ std::vector<FieldNode> Parser::parse_fields_definition() {
         parse_description(field.description, field.has_description);
         field.location = token_.location;
         field.name = expect_name();
-        if (peek(TokenKind::ParenL))
+        if (peek(TokenKind::ParenL)) {
             field.arguments = parse_input_values(TokenKind::ParenL, TokenKind::ParenR);
+        }
         expect(TokenKind::Colon);
         field.type = parse_type();
         field.directives = parse_directives(true);
@@ -156,8 +164,9 @@ std::vector<InputValueNode> Parser::parse_input_values(TokenKind open, TokenKind
         value.name = expect_name();
         expect(TokenKind::Colon);
         value.type = parse_type();
-        if (skip(TokenKind::Equals))
+        if (skip(TokenKind::Equals)) {
             value.default_value = parse_value(true);
+        }
         value.directives = parse_directives(true);
         values.push_back(std::move(value));
     } while (!skip(close));
@@ -171,8 +180,9 @@ std::vector<EnumValueNode> Parser::parse_enum_values() {
         EnumValueNode value;
         parse_description(value.description, value.has_description);
         value.location = token_.location;
-        if (peek_keyword("true") || peek_keyword("false") || peek_keyword("null"))
+        if (peek_keyword("true") || peek_keyword("false") || peek_keyword("null")) {
             fail("Enum value cannot be \"" + std::string(token_.text) + "\".", token_.location);
+        }
         value.name = expect_name();
         value.directives = parse_directives(true);
         values.push_back(std::move(value));
@@ -185,8 +195,9 @@ DirectiveDefinitionNode Parser::parse_directive_definition() {
     expect_keyword("directive");
     expect(TokenKind::At);
     directive.name = expect_name();
-    if (peek(TokenKind::ParenL))
+    if (peek(TokenKind::ParenL)) {
         directive.arguments = parse_input_values(TokenKind::ParenL, TokenKind::ParenR);
+    }
     directive.repeatable = skip_keyword("repeatable");
     expect_keyword("on");
     skip(TokenKind::Pipe);
@@ -201,17 +212,19 @@ SchemaDefinitionNode Parser::parse_schema_definition(bool is_extension) {
     SchemaDefinitionNode schema;
     schema.is_extension = is_extension;
     schema.directives = parse_directives(true);
-    if (is_extension && !peek(TokenKind::BraceL))
+    if (is_extension && !peek(TokenKind::BraceL)) {
         return schema;
+    }
     expect(TokenKind::BraceL);
     do {
         OperationType type = OperationType::Query;
-        if (skip_keyword("mutation"))
+        if (skip_keyword("mutation")) {
             type = OperationType::Mutation;
-        else if (skip_keyword("subscription"))
+        } else if (skip_keyword("subscription")) {
             type = OperationType::Subscription;
-        else
+        } else {
             expect_keyword("query");
+        }
         expect(TokenKind::Colon);
         Location location = token_.location;
         schema.root_types.push_back({type, {expect_name(), location}});

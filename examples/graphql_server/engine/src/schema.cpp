@@ -7,9 +7,11 @@ namespace {
 
 template <typename Range>
 auto find_named(const Range& range, std::string_view name) noexcept -> decltype(&*range.begin()) {
-    for (const auto& item : range)
-        if (item.name == name)
+    for (const auto& item : range) {
+        if (item.name == name) {
             return &item;
+        }
+    }
     return nullptr;
 }
 
@@ -61,12 +63,15 @@ const DirectiveDef* Schema::find_directive(std::string_view name) const noexcept
 
 const FieldDef* Schema::find_field(const Type& parent, std::string_view name) const noexcept {
     if (name.size() > 2 && name[0] == '_' && name[1] == '_') {
-        if (name == "__typename" && parent.is_composite())
+        if (name == "__typename" && parent.is_composite()) {
             return &typename_field;
-        if (&parent == query && name == "__schema")
+        }
+        if (&parent == query && name == "__schema") {
             return &schema_field;
-        if (&parent == query && name == "__type")
+        }
+        if (&parent == query && name == "__type") {
             return &type_field;
+        }
     }
     return parent.find_field(name);
 }
@@ -84,23 +89,25 @@ const Type* Schema::root(OperationType type) const noexcept {
 }
 
 bool Schema::applies(const Type& type, const Type& object) noexcept {
-    if (&type == &object)
+    if (&type == &object) {
         return true;
+    }
     return std::find(type.possible_types.begin(), type.possible_types.end(), &object) !=
            type.possible_types.end();
 }
 
 bool Schema::overlap(const Type& a, const Type& b) noexcept {
-    if (&a == &b)
+    if (&a == &b) {
         return true;
-    if (!a.is_abstract())
+    }
+    if (!a.is_abstract()) {
         return applies(b, a);
-    if (!b.is_abstract())
+    }
+    if (!b.is_abstract()) {
         return applies(a, b);
-    for (const Type* object : a.possible_types)
-        if (applies(b, *object))
-            return true;
-    return false;
+    }
+    return std::any_of(a.possible_types.begin(), a.possible_types.end(),
+                       [&b](const Type* object) { return applies(b, *object); });
 }
 
 void Schema::add_type(std::unique_ptr<Type> type) {

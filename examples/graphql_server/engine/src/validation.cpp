@@ -59,25 +59,31 @@ std::vector<GraphQLError> Validator::run() {
     for (OperationDefinition& operation : document_.operations) {
         Scope scope;
         const Type* root = schema_.root(operation.type);
-        if (root == nullptr)
+        if (root == nullptr) {
             error(std::string("Schema is not configured to execute ") +
                       operation_word(operation.type) + " operation.",
                   {operation.location});
+        }
         visit_directives(operation.directives, operation_location(operation.type), scope);
         visit_selections(operation.selections, root, scope);
         check_variables(operation, scope);
-        if (operation.type == OperationType::Subscription && root != nullptr)
+        if (operation.type == OperationType::Subscription && root != nullptr) {
             check_subscription(operation);
-        for (const Scope* reached : reachable_scopes(scope))
-            for (const auto& spread : reached->spreads)
+        }
+        for (const Scope* reached : reachable_scopes(scope)) {
+            for (const auto& spread : reached->spreads) {
                 used_fragments_.insert(spread.first);
+            }
+        }
     }
     check_unused_fragments();
     check_fragment_cycles();
-    if (!has_cycles_)
+    if (!has_cycles_) {
         check_overlaps();
-    if (errors_.empty())
+    }
+    if (errors_.empty()) {
         check_depth();
+    }
     return std::move(errors_);
 }
 
@@ -87,8 +93,9 @@ std::vector<const Validator::Scope*> Validator::reachable_scopes(const Scope& ro
     for (std::size_t i = 0; i < out.size(); ++i) {
         for (const auto& spread : out[i]->spreads) {
             auto it = fragments_.find(spread.first);
-            if (it == fragments_.end() || !seen.insert(it->second).second)
+            if (it == fragments_.end() || !seen.insert(it->second).second) {
                 continue;
+            }
             out.push_back(&fragment_scopes_[it->second]);
         }
     }
@@ -96,9 +103,10 @@ std::vector<const Validator::Scope*> Validator::reachable_scopes(const Scope& ro
 }
 
 void Validator::check_definitions() {
-    for (const ForeignDefinition& foreign : document_.foreign_definitions)
+    for (const ForeignDefinition& foreign : document_.foreign_definitions) {
         error("The \"" + foreign.description + "\" definition is not executable.",
               {foreign.location});
+    }
 
     std::map<std::string_view, const OperationDefinition*> operations;
     std::size_t anonymous = 0;
@@ -108,21 +116,26 @@ void Validator::check_definitions() {
             continue;
         }
         auto [it, inserted] = operations.emplace(operation.name, &operation);
-        if (!inserted)
+        if (!inserted) {
             error("There can be only one operation named \"" + operation.name + "\".",
                   {it->second->location, operation.location});
+        }
     }
-    if (anonymous > 0 && document_.operations.size() > 1)
-        for (const OperationDefinition& operation : document_.operations)
-            if (operation.name.empty())
+    if (anonymous > 0 && document_.operations.size() > 1) {
+        for (const OperationDefinition& operation : document_.operations) {
+            if (operation.name.empty()) {
                 error("This anonymous operation must be the only defined operation.",
                       {operation.location});
+            }
+        }
+    }
 
     for (FragmentDefinition& fragment : document_.fragments) {
         auto [it, inserted] = fragments_.emplace(fragment.name, &fragment);
-        if (!inserted)
+        if (!inserted) {
             error("There can be only one fragment named \"" + fragment.name + "\".",
                   {it->second->location, fragment.location});
+        }
     }
 }
 
@@ -143,9 +156,11 @@ void Validator::resolve_fragment_conditions() {
 }
 
 void Validator::check_unused_fragments() {
-    for (const FragmentDefinition& fragment : document_.fragments)
-        if (used_fragments_.count(fragment.name) == 0)
+    for (const FragmentDefinition& fragment : document_.fragments) {
+        if (used_fragments_.count(fragment.name) == 0) {
             error("Fragment \"" + fragment.name + "\" is never used.", {fragment.location});
+        }
+    }
 }
 
 void Validator::check_fragment_cycles() {
@@ -159,8 +174,9 @@ void Validator::check_fragment_cycles() {
         Location via;  // the spread that led here
     };
     for (const FragmentDefinition& start : document_.fragments) {
-        if (marks[&start] != Mark::Unvisited)
+        if (marks[&start] != Mark::Unvisited) {
             continue;
+        }
         std::vector<Frame> path{{&start, 0, start.location}};
         marks[&start] = Mark::OnPath;
         while (!path.empty()) {
@@ -173,8 +189,9 @@ void Validator::check_fragment_cycles() {
             }
             const auto& [name, location] = scope.spreads[frame.next_spread++];
             auto target = fragments_.find(name);
-            if (target == fragments_.end())
+            if (target == fragments_.end()) {
                 continue;
+            }
             Mark& mark = marks[target->second];
             if (mark == Mark::Unvisited) {
                 mark = Mark::OnPath;
@@ -211,8 +228,9 @@ void Validator::check_subscription(const OperationDefinition& operation) {
         for (const Selection& selection : *selections) {
             if (selection.kind == Selection::Kind::Field) {
                 keys.insert(selection.response_key());
-                if (selection.name.compare(0, 2, "__") == 0)
+                if (selection.name.compare(0, 2, "__") == 0) {
                     introspection.push_back(&selection);
+                }
             } else if (selection.kind == Selection::Kind::InlineFragment) {
                 work.push_back(&selection.selections);
             } else if (selection.fragment != nullptr && seen.insert(selection.fragment).second) {
@@ -222,10 +240,12 @@ void Validator::check_subscription(const OperationDefinition& operation) {
     }
     const std::string subject = operation.name.empty() ? std::string("Anonymous Subscription")
                                                        : "Subscription \"" + operation.name + "\"";
-    if (keys.size() > 1)
+    if (keys.size() > 1) {
         error(subject + " must select only one top level field.", {operation.location});
-    for (const Selection* field : introspection)
+    }
+    for (const Selection* field : introspection) {
         error(subject + " must not select an introspection top level field.", {field->location});
+    }
 }
 
 std::size_t Validator::depth_of(const std::vector<Selection>& selections, std::size_t nesting,
@@ -243,16 +263,18 @@ std::size_t Validator::depth_of(const std::vector<Selection>& selections, std::s
             depth = depth_of(selection.selections, nesting + 1, too_nested);
         } else if (selection.fragment != nullptr) {
             auto it = fragment_depths_.find(selection.fragment);
-            if (it == fragment_depths_.end())
+            if (it == fragment_depths_.end()) {
                 it = fragment_depths_
                          .emplace(selection.fragment,
                                   depth_of(selection.fragment->selections, nesting + 1, too_nested))
                          .first;
+            }
             depth = it->second;
         }
         deepest = std::max(deepest, depth);
-        if (too_nested)
+        if (too_nested) {
             return deepest;
+        }
     }
     return deepest;
 }

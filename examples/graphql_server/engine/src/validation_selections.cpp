@@ -31,9 +31,10 @@ void Validator::visit_field(Selection& field, const Type* parent, Scope& scope) 
     const FieldDef* definition =
         parent != nullptr ? schema_.find_field(*parent, field.name) : nullptr;
     if (definition == nullptr) {
-        if (parent != nullptr)
+        if (parent != nullptr) {
             error("Cannot query field \"" + field.name + "\" on type \"" + parent->name + "\".",
                   {field.location});
+        }
         // Still walk what is inside, for spreads and variables.
         visit_arguments(field.arguments, nullptr, "", false, field.location, scope);
         visit_selections(field.selections, nullptr, scope);
@@ -45,21 +46,25 @@ void Validator::visit_field(Selection& field, const Type* parent, Scope& scope) 
     visit_arguments(field.arguments, &definition->arguments, parent->name + "." + field.name, false,
                     field.location, scope);
     bool has_variables = false;
-    for (const Argument& argument : field.arguments)
+    for (const Argument& argument : field.arguments) {
         has_variables = has_variables || argument.value.has_variables;
+    }
     if (errors_.size() == errors_before && !has_variables) {
         // Arguments without variables never change: coerce them once, here.
         auto arguments = std::make_shared<nlohmann::json>();
         std::string problem;
-        if (coerce_arguments(definition->arguments, field.arguments, nullptr, *arguments, problem))
+        if (coerce_arguments(definition->arguments, field.arguments, nullptr, *arguments,
+                             problem)) {
             field.constant_arguments = std::move(arguments);
+        }
     }
     const Type& named = *definition->named;
     if (named.is_leaf()) {
-        if (field.has_selection_set)
+        if (field.has_selection_set) {
             error("Field \"" + field.name + "\" must not have a selection since type \"" +
                       definition->type.to_string() + "\" has no subfields.",
                   {field.location});
+        }
     } else if (!field.has_selection_set) {
         error("Field \"" + field.name + "\" of type \"" + definition->type.to_string() +
                   "\" must have a selection of subfields. Did you mean \"" + field.name +
@@ -79,10 +84,11 @@ void Validator::visit_spread(Selection& spread, const Type* parent, Scope& scope
     }
     spread.fragment = it->second;
     const Type* condition = it->second->condition;
-    if (parent != nullptr && condition != nullptr && !Schema::overlap(*parent, *condition))
+    if (parent != nullptr && condition != nullptr && !Schema::overlap(*parent, *condition)) {
         error("Fragment \"" + spread.name + "\" cannot be spread here as objects of type \"" +
                   parent->name + "\" can never be of type \"" + condition->name + "\".",
               {spread.location});
+    }
 }
 
 void Validator::visit_inline_fragment(Selection& fragment, const Type* parent, Scope& scope) {
@@ -101,24 +107,29 @@ void Validator::visit_inline_fragment(Selection& fragment, const Type* parent, S
         } else {
             fragment.condition = condition;
             context = condition;
-            if (parent != nullptr && !Schema::overlap(*parent, *condition))
+            if (parent != nullptr && !Schema::overlap(*parent, *condition)) {
                 error("Fragment cannot be spread here as objects of type \"" + parent->name +
                           "\" can never be of type \"" + condition->name + "\".",
                       {fragment.location});
+            }
         }
     }
     visit_selections(fragment.selections, context, scope);
 }
 
 void Validator::collect_unknown_usages(const Value& value, Scope& scope) {
-    if (!value.has_variables)
+    if (!value.has_variables) {
         return;
-    if (value.kind == Value::Kind::Variable)
+    }
+    if (value.kind == Value::Kind::Variable) {
         scope.usages.push_back(Usage{&value, nullptr, 0, false});
-    for (const Value& item : value.list)
+    }
+    for (const Value& item : value.list) {
         collect_unknown_usages(item, scope);
-    for (const ObjectField& field : value.fields)
+    }
+    for (const ObjectField& field : value.fields) {
         collect_unknown_usages(field.value, scope);
+    }
 }
 
 void Validator::visit_arguments(const std::vector<Argument>& arguments,
@@ -132,34 +143,42 @@ void Validator::visit_arguments(const std::vector<Argument>& arguments,
     };
     for (const Argument& argument : arguments) {
         auto [previous, inserted] = seen.emplace(argument.name, argument.location);
-        if (!inserted)
+        if (!inserted) {
             error("There can be only one argument named \"" + argument.name + "\".",
                   {previous->second, argument.location});
+        }
         const InputValueDef* definition = nullptr;
-        if (definitions != nullptr)
-            for (const InputValueDef& candidate : *definitions)
-                if (candidate.name == argument.name)
+        if (definitions != nullptr) {
+            for (const InputValueDef& candidate : *definitions) {
+                if (candidate.name == argument.name) {
                     definition = &candidate;
+                }
+            }
+        }
         if (definition == nullptr) {
-            if (definitions != nullptr)
+            if (definitions != nullptr) {
                 error("Unknown argument \"" + argument.name + "\" on " +
                           (is_directive ? "directive \"@" : "field \"") + owner + "\".",
                       {argument.location});
+            }
             collect_unknown_usages(argument.value, scope);
             continue;
         }
         std::vector<ValueProblem> problems;
         check_literal(argument.value, definition->type, 0, *definition->named,
                       definition->default_value.has_value(), problems, on_variable);
-        for (ValueProblem& problem : problems)
+        for (ValueProblem& problem : problems) {
             error(std::move(problem.message), {problem.location});
+        }
     }
-    if (definitions == nullptr)
+    if (definitions == nullptr) {
         return;
+    }
     for (const InputValueDef& definition : *definitions) {
         if (!definition.type.non_null_at(0) || definition.default_value ||
-            seen.count(definition.name) != 0)
+            seen.count(definition.name) != 0) {
             continue;
+        }
         error(std::string(is_directive ? "Directive \"@" : "Field \"") +
                   (is_directive ? owner : owner.substr(owner.find('.') + 1)) + "\" argument \"" +
                   definition.name + "\" of type \"" + definition.type.to_string() +
@@ -175,19 +194,22 @@ void Validator::visit_directives(const std::vector<Directive>& directives,
         const DirectiveDef* definition = schema_.find_directive(directive.name);
         if (definition == nullptr) {
             error("Unknown directive \"@" + directive.name + "\".", {directive.location});
-            for (const Argument& argument : directive.arguments)
+            for (const Argument& argument : directive.arguments) {
                 collect_unknown_usages(argument.value, scope);
+            }
             continue;
         }
-        if (!definition->allows(location))
+        if (!definition->allows(location)) {
             error("Directive \"@" + directive.name + "\" may not be used on " +
                       std::string(location) + ".",
                   {directive.location});
+        }
         auto [previous, inserted] = seen.emplace(directive.name, directive.location);
-        if (!inserted && !definition->repeatable)
+        if (!inserted && !definition->repeatable) {
             error(
                 "The directive \"@" + directive.name + "\" can only be used once at this location.",
                 {previous->second, directive.location});
+        }
         visit_arguments(directive.arguments, &definition->arguments, directive.name, true,
                         directive.location, scope);
     }

@@ -11,16 +11,19 @@ namespace {
 // IsTypeSubTypeOf for input types: may a value of `variable` stand where `location` is expected?
 bool is_subtype(const TypeRef& variable, std::size_t variable_depth, const TypeRef& location,
                 std::size_t location_depth) noexcept {
-    if (location.non_null_at(location_depth))
+    if (location.non_null_at(location_depth)) {
         return variable.non_null_at(variable_depth) &&
                is_subtype(variable, variable_depth + 1, location, location_depth + 1);
-    if (variable.non_null_at(variable_depth))
+    }
+    if (variable.non_null_at(variable_depth)) {
         return is_subtype(variable, variable_depth + 1, location, location_depth);
+    }
     const bool location_list = location_depth < location.wrappers.size();
     const bool variable_list = variable_depth < variable.wrappers.size();
-    if (location_list || variable_list)
+    if (location_list || variable_list) {
         return location_list && variable_list &&
                is_subtype(variable, variable_depth + 1, location, location_depth + 1);
+    }
     return variable.name == location.name;
 }
 
@@ -30,8 +33,9 @@ bool usage_allowed(const VariableDefinition& definition, const TypeRef& location
     if (location.non_null_at(depth) && !definition.type.non_null_at(0)) {
         const bool variable_has_default = definition.default_value.has_value() &&
                                           definition.default_value->kind != Value::Kind::Null;
-        if (!variable_has_default && !location_has_default)
+        if (!variable_has_default && !location_has_default) {
             return false;
+        }
         return is_subtype(definition.type, 0, location, depth + 1);
     }
     return is_subtype(definition.type, 0, location, depth);
@@ -43,9 +47,10 @@ void Validator::check_variables(OperationDefinition& operation, const Scope& sco
     std::unordered_map<std::string_view, VariableDefinition*> definitions;
     for (VariableDefinition& variable : operation.variables) {
         auto [previous, inserted] = definitions.emplace(variable.name, &variable);
-        if (!inserted)
+        if (!inserted) {
             error("There can be only one variable named \"$" + variable.name + "\".",
                   {previous->second->location, variable.location});
+        }
         Scope directive_scope;
         visit_directives(variable.directives, "VARIABLE_DEFINITION", directive_scope);
         const Type* named = schema_.find_type(variable.type.name);
@@ -59,18 +64,21 @@ void Validator::check_variables(OperationDefinition& operation, const Scope& sco
                   {variable.type.location});
             continue;
         }
-        if (!variable.default_value)
+        if (!variable.default_value) {
             continue;
+        }
         std::vector<ValueProblem> problems;
         check_literal(*variable.default_value, variable.type, 0, *named, false, problems, nullptr);
-        for (ValueProblem& problem : problems)
+        for (ValueProblem& problem : problems) {
             error(std::move(problem.message), {problem.location});
+        }
         if (problems.empty()) {
             auto coerced = std::make_shared<nlohmann::json>();
             std::string problem;
             if (coerce_literal(*variable.default_value, variable.type, 0, *named, nullptr, *coerced,
-                               problem))
+                               problem)) {
                 variable.coerced_default = std::move(coerced);
+            }
         }
     }
 
@@ -82,28 +90,32 @@ void Validator::check_variables(OperationDefinition& operation, const Scope& sco
             const std::string& name = usage.variable->text;
             auto it = definitions.find(name);
             if (it == definitions.end()) {
-                error("Variable \"$" + name + "\" is not defined" + in_operation + ".",
+                error("Variable \"$" + name + "\" is not defined" + in_operation + '.',
                       {usage.variable->location, operation.location});
                 continue;
             }
             used[name] = true;
             const VariableDefinition& definition = *it->second;
-            if (usage.type == nullptr || schema_.find_type(definition.type.name) == nullptr)
+            if (usage.type == nullptr || schema_.find_type(definition.type.name) == nullptr) {
                 continue;
-            if (!usage_allowed(definition, *usage.type, usage.depth, usage.has_default))
+            }
+            if (!usage_allowed(definition, *usage.type, usage.depth, usage.has_default)) {
                 error("Variable \"$" + name + "\" of type \"" + definition.type.to_string() +
                           "\" used in position expecting type \"" +
                           usage.type->to_string(usage.depth) + "\".",
                       {definition.location, usage.variable->location});
+            }
         }
     }
-    for (const VariableDefinition& variable : operation.variables)
-        if (!used[variable.name])
+    for (const VariableDefinition& variable : operation.variables) {
+        if (!used[variable.name]) {
             error("Variable \"$" + variable.name + "\" is never used" +
                       (operation.name.empty() ? std::string()
                                               : " in operation \"" + operation.name + "\"") +
                       ".",
                   {variable.location});
+        }
+    }
 }
 
 }  // namespace gql::detail

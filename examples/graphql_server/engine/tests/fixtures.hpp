@@ -35,7 +35,8 @@ public:
 
     nlohmann::json create(const std::string& name, int capacity, const std::string& policy) {
         std::lock_guard<std::mutex> lock(mutex_);
-        pools_[name] = Pool{policy, capacity, std::vector<bool>(static_cast<std::size_t>(capacity), false)};
+        pools_[name] =
+            Pool{policy, capacity, std::vector<bool>(static_cast<std::size_t>(capacity), false)};
         return describe(name);
     }
 
@@ -48,41 +49,46 @@ public:
         engine.bind("Query", "pools", [this](const gql::ResolveInfo&) {
             std::lock_guard<std::mutex> lock(mutex_);
             nlohmann::json out = nlohmann::json::array();
-            for (const auto& entry : pools_) out.push_back(describe(entry.first));
+            for (const auto& entry : pools_)
+                out.push_back(describe(entry.first));
             return out;
         });
         engine.bind("Query", "isAllocated", [this](const gql::ResolveInfo& info) {
             std::lock_guard<std::mutex> lock(mutex_);
             Pool& pool = find(info.arguments.at("pool").get<std::string>());
             int id = info.arguments.at("id").get<int>();
-            if (id < 0 || id >= pool.capacity) throw gql::FieldError("BAD_ID", "id out of range");
+            if (id < 0 || id >= pool.capacity)
+                throw gql::FieldError("BAD_ID", "id out of range");
             return nlohmann::json(static_cast<bool>(pool.used[static_cast<std::size_t>(id)]));
         });
         engine.bind("Mutation", "createPool", [this](const gql::ResolveInfo& info) {
-            return create(info.arguments.at("name").get<std::string>(), info.arguments.at("capacity").get<int>(),
+            return create(info.arguments.at("name").get<std::string>(),
+                          info.arguments.at("capacity").get<int>(),
                           info.arguments.at("policy").get<std::string>());
         });
         engine.bind("Mutation", "deletePool", [this](const gql::ResolveInfo& info) {
             std::lock_guard<std::mutex> lock(mutex_);
             return nlohmann::json(pools_.erase(info.arguments.at("name").get<std::string>()) == 1);
         });
-        engine.bind("Mutation", "getObject", [this](const gql::ResolveInfo& info) -> nlohmann::json {
-            std::lock_guard<std::mutex> lock(mutex_);
-            Pool& pool = find(info.arguments.at("pool").get<std::string>());
-            for (std::size_t i = 0; i < pool.used.size(); ++i) {
-                if (!pool.used[i]) {
-                    pool.used[i] = true;
-                    return static_cast<int>(i);
-                }
-            }
-            return nullptr;
-        });
+        engine.bind("Mutation", "getObject",
+                    [this](const gql::ResolveInfo& info) -> nlohmann::json {
+                        std::lock_guard<std::mutex> lock(mutex_);
+                        Pool& pool = find(info.arguments.at("pool").get<std::string>());
+                        for (std::size_t i = 0; i < pool.used.size(); ++i) {
+                            if (!pool.used[i]) {
+                                pool.used[i] = true;
+                                return static_cast<int>(i);
+                            }
+                        }
+                        return nullptr;
+                    });
         engine.bind("Mutation", "freeObject", [this](const gql::ResolveInfo& info) {
             std::lock_guard<std::mutex> lock(mutex_);
             Pool& pool = find(info.arguments.at("pool").get<std::string>());
             int id = info.arguments.at("id").get<int>();
             if (id < 0 || id >= pool.capacity || !pool.used[static_cast<std::size_t>(id)])
-                throw gql::FieldError("NOT_ALLOCATED", "object " + std::to_string(id) + " is not allocated");
+                throw gql::FieldError("NOT_ALLOCATED",
+                                      "object " + std::to_string(id) + " is not allocated");
             pool.used[static_cast<std::size_t>(id)] = false;
             return nlohmann::json(true);
         });
@@ -97,14 +103,16 @@ private:
 
     Pool& find(const std::string& name) {
         auto it = pools_.find(name);
-        if (it == pools_.end()) throw gql::FieldError("NO_SUCH_POOL", "no pool named \"" + name + "\"");
+        if (it == pools_.end())
+            throw gql::FieldError("NO_SUCH_POOL", "no pool named \"" + name + "\"");
         return it->second;
     }
 
     nlohmann::json describe(const std::string& name) const {
         const Pool& pool = pools_.at(name);
         int allocated = 0;
-        for (bool used : pool.used) allocated += used ? 1 : 0;
+        for (bool used : pool.used)
+            allocated += used ? 1 : 0;
         return {{"name", name},
                 {"policy", pool.policy},
                 {"capacity", pool.capacity},
@@ -151,8 +159,9 @@ type Mutation { step(tag: String!): [String!]! }
 )";
 
 inline nlohmann::json zoo_data() {
-    return nlohmann::json::array({{{"__typename", "Dog"}, {"name", "Rex"}, {"legs", 4}, {"barks", true}},
-                                  {{"__typename", "Bird"}, {"name", "Tweety"}, {"legs", 2}, {"wingspan", 0.25}}});
+    return nlohmann::json::array(
+        {{{"__typename", "Dog"}, {"name", "Rex"}, {"legs", 4}, {"barks", true}},
+         {{"__typename", "Bird"}, {"name", "Tweety"}, {"legs", 2}, {"wingspan", 0.25}}});
 }
 
 /// @brief Binds the zoo resolvers; mutation `step` appends its tag to `log` (shared order record).
@@ -164,12 +173,18 @@ inline void bind_zoo(gql::Engine& engine, std::vector<std::string>& log) {
         out.push_back(nullptr);
         return out;
     });
-    engine.bind("Query", "echo", [](const gql::ResolveInfo& info) { return info.arguments.dump(); });
-    engine.bind("Query", "echoInput", [](const gql::ResolveInfo& info) { return info.arguments.dump(); });
+    engine.bind("Query", "echo",
+                [](const gql::ResolveInfo& info) { return info.arguments.dump(); });
+    engine.bind("Query", "echoInput",
+                [](const gql::ResolveInfo& info) { return info.arguments.dump(); });
     engine.bind("Query", "maybe", [](const gql::ResolveInfo&) { return nlohmann::json(nullptr); });
     engine.bind("Query", "strict", [](const gql::ResolveInfo&) { return nlohmann::json(nullptr); });
-    engine.bind("Query", "strictList", [](const gql::ResolveInfo&) { return nlohmann::json::array({"a", nullptr}); });
-    engine.bind("Query", "nestedStrict", [](const gql::ResolveInfo&) { return nlohmann::json{{"since", "x"}}; });
+    engine.bind("Query", "strictList", [](const gql::ResolveInfo&) {
+        return nlohmann::json::array({"a", nullptr});
+    });
+    engine.bind("Query", "nestedStrict", [](const gql::ResolveInfo&) {
+        return nlohmann::json{{"since", "x"}};
+    });
     engine.bind("Query", "old", [](const gql::ResolveInfo&) { return "old"; });
     engine.bind("Query", "fail", [](const gql::ResolveInfo&) -> nlohmann::json {
         throw gql::FieldError("BROKEN", "it broke");
@@ -177,10 +192,14 @@ inline void bind_zoo(gql::Engine& engine, std::vector<std::string>& log) {
     engine.bind("Query", "failStrict", [](const gql::ResolveInfo&) -> nlohmann::json {
         throw std::runtime_error("plain failure");
     });
-    engine.bind("Query", "big", [](const gql::ResolveInfo&) { return nlohmann::json(3000000000LL); });
+    engine.bind("Query", "big",
+                [](const gql::ResolveInfo&) { return nlohmann::json(3000000000LL); });
     engine.bind("Query", "wrongEnum", [](const gql::ResolveInfo&) { return "HUGE"; });
-    engine.bind("Query", "items", [](const gql::ResolveInfo&) { return nlohmann::json::array({1, 2, 3}); });
-    engine.bind("Query", "number", [](const gql::ResolveInfo& info) { return info.arguments.at("of"); });
+    engine.bind("Query", "items", [](const gql::ResolveInfo&) {
+        return nlohmann::json::array({1, 2, 3});
+    });
+    engine.bind("Query", "number",
+                [](const gql::ResolveInfo& info) { return info.arguments.at("of"); });
     engine.bind("Mutation", "step", [&log](const gql::ResolveInfo& info) {
         log.push_back(info.arguments.at("tag").get<std::string>());
         return nlohmann::json(log);
@@ -191,7 +210,8 @@ inline void bind_zoo(gql::Engine& engine, std::vector<std::string>& log) {
 inline std::vector<std::string> messages(const nlohmann::json& response) {
     std::vector<std::string> out;
     if (response.contains("errors"))
-        for (const auto& error : response["errors"]) out.push_back(error.at("message").get<std::string>());
+        for (const auto& error : response["errors"])
+            out.push_back(error.at("message").get<std::string>());
     return out;
 }
 

@@ -18,7 +18,8 @@ std::vector<Token> lex_all(std::string_view source, std::size_t max_tokens = 100
     std::vector<Token> tokens;
     for (;;) {
         Token token = lexer.next();
-        if (token.kind == TokenKind::End) return tokens;
+        if (token.kind == TokenKind::End)
+            return tokens;
         tokens.push_back(std::move(token));
     }
 }
@@ -44,11 +45,13 @@ SyntaxError lex_error(std::string_view source) {
 TEST_CASE("lexer: punctuators and names", "[lexer]") {
     auto tokens = lex_all("! $ & ( ) ... : = @ [ ] { | } name _under9");
     std::vector<TokenKind> kinds;
-    for (const Token& token : tokens) kinds.push_back(token.kind);
-    CHECK(kinds == std::vector<TokenKind>{TokenKind::Bang, TokenKind::Dollar, TokenKind::Amp, TokenKind::ParenL,
-                                          TokenKind::ParenR, TokenKind::Spread, TokenKind::Colon, TokenKind::Equals,
-                                          TokenKind::At, TokenKind::BracketL, TokenKind::BracketR, TokenKind::BraceL,
-                                          TokenKind::Pipe, TokenKind::BraceR, TokenKind::Name, TokenKind::Name});
+    for (const Token& token : tokens)
+        kinds.push_back(token.kind);
+    CHECK(kinds == std::vector<TokenKind>{
+                       TokenKind::Bang, TokenKind::Dollar, TokenKind::Amp, TokenKind::ParenL,
+                       TokenKind::ParenR, TokenKind::Spread, TokenKind::Colon, TokenKind::Equals,
+                       TokenKind::At, TokenKind::BracketL, TokenKind::BracketR, TokenKind::BraceL,
+                       TokenKind::Pipe, TokenKind::BraceR, TokenKind::Name, TokenKind::Name});
     CHECK(tokens[14].text == "name");
     CHECK(tokens[15].text == "_under9");
 }
@@ -81,10 +84,13 @@ TEST_CASE("lexer: numbers", "[lexer]") {
     CHECK(lex_one("-1.5e10").kind == TokenKind::Float);
     CHECK(lex_one("2E-3").kind == TokenKind::Float);
     CHECK(lex_one("6e+2").text == "6e+2");
-    CHECK(std::string(lex_error("01").what()) == "Syntax Error: Invalid number, unexpected digit after 0.");
+    CHECK(std::string(lex_error("01").what()) ==
+          "Syntax Error: Invalid number, unexpected digit after 0.");
     CHECK(std::string(lex_error("1.").what()) == "Syntax Error: Invalid number, expected digit.");
-    CHECK(std::string(lex_error("1.2.3").what()) == "Syntax Error: Invalid number, unexpected character after number.");
-    CHECK(std::string(lex_error("12abc").what()) == "Syntax Error: Invalid number, unexpected character after number.");
+    CHECK(std::string(lex_error("1.2.3").what()) ==
+          "Syntax Error: Invalid number, unexpected character after number.");
+    CHECK(std::string(lex_error("12abc").what()) ==
+          "Syntax Error: Invalid number, unexpected character after number.");
     CHECK(std::string(lex_error("-").what()) == "Syntax Error: Invalid number, expected digit.");
 }
 
@@ -97,10 +103,14 @@ TEST_CASE("lexer: strings and escapes", "[lexer]") {
     CHECK(lex_one("\"caf\xC3\xA9\"").value == "caf\xC3\xA9");
     CHECK(std::string(lex_error("\"open").what()) == "Syntax Error: Unterminated string.");
     CHECK(std::string(lex_error("\"line\nbreak\"").what()) == "Syntax Error: Unterminated string.");
-    CHECK(std::string(lex_error(R"("\q")").what()) == "Syntax Error: Invalid character escape sequence: \"\\q\".");
-    CHECK(std::string(lex_error(R"("\u12G4")").what()) == "Syntax Error: Invalid Unicode escape sequence.");
-    CHECK(std::string(lex_error(R"("\uD83D")").what()).find("unpaired surrogate") != std::string::npos);
-    CHECK(std::string(lex_error(R"("\u{110000}")").what()).find("not a Unicode scalar value") != std::string::npos);
+    CHECK(std::string(lex_error(R"("\q")").what()) ==
+          "Syntax Error: Invalid character escape sequence: \"\\q\".");
+    CHECK(std::string(lex_error(R"("\u12G4")").what()) ==
+          "Syntax Error: Invalid Unicode escape sequence.");
+    CHECK(std::string(lex_error(R"("\uD83D")").what()).find("unpaired surrogate") !=
+          std::string::npos);
+    CHECK(std::string(lex_error(R"("\u{110000}")").what()).find("not a Unicode scalar value") !=
+          std::string::npos);
 }
 
 TEST_CASE("lexer: block strings strip common indentation and blank edge lines", "[lexer]") {
@@ -108,7 +118,8 @@ TEST_CASE("lexer: block strings strip common indentation and blank edge lines", 
     CHECK(token.kind == TokenKind::BlockString);
     CHECK(token.value == "Hello,\n  World!\n\nYours");
     CHECK(lex_one(R"("""say \""" and \n""")").value == "say \"\"\" and \\n");
-    CHECK(std::string(lex_error("\"\"\"never closed").what()) == "Syntax Error: Unterminated string.");
+    CHECK(std::string(lex_error("\"\"\"never closed").what()) ==
+          "Syntax Error: Unterminated string.");
 }
 
 TEST_CASE("lexer: lines inside block strings advance the line count", "[lexer]") {
@@ -124,7 +135,8 @@ TEST_CASE("lexer: invalid characters are errors with a location", "[lexer]") {
     CHECK(error.location().line == 2);
     CHECK(error.location().column == 3);
     CHECK(std::string(lex_error("..").what()) == "Syntax Error: Unexpected \".\".");
-    CHECK(std::string(lex_error(std::string_view("\x01", 1)).what()) == "Syntax Error: Invalid character with code 1.");
+    CHECK(std::string(lex_error(std::string_view("\x01", 1)).what()) ==
+          "Syntax Error: Invalid character with code 1.");
 }
 
 TEST_CASE("lexer: the token limit is enforced", "[lexer]") {

@@ -7,7 +7,9 @@ using namespace gql::detail;
 
 namespace {
 
-Document parse(std::string_view source) { return parse_executable(source, 10'000, 64); }
+Document parse(std::string_view source) {
+    return parse_executable(source, 10'000, 64);
+}
 
 SyntaxError parse_error(std::string_view source, std::size_t max_nesting = 64) {
     try {
@@ -22,7 +24,8 @@ SyntaxError parse_error(std::string_view source, std::size_t max_nesting = 64) {
 }  // namespace
 
 TEST_CASE("parser: shorthand, anonymous and named operations", "[parser]") {
-    Document document = parse("{ a } query { b } query Q { c } mutation M { d } subscription S { e }");
+    Document document =
+        parse("{ a } query { b } query Q { c } mutation M { d } subscription S { e }");
     REQUIRE(document.operations.size() == 5);
     CHECK(document.operations[0].type == gql::OperationType::Query);
     CHECK(document.operations[0].name.empty());
@@ -42,14 +45,16 @@ TEST_CASE("parser: variable definitions with types, defaults and directives", "[
     REQUIRE(variables[0].default_value);
     CHECK(variables[0].default_value->text == "1");
     CHECK(variables[1].type.to_string() == "[String!]!");
-    CHECK(variables[1].type.wrappers == std::vector<Wrapper>{Wrapper::NonNull, Wrapper::List, Wrapper::NonNull});
+    CHECK(variables[1].type.wrappers ==
+          std::vector<Wrapper>{Wrapper::NonNull, Wrapper::List, Wrapper::NonNull});
     CHECK(variables[2].type.to_string() == "[[Int]]");
     CHECK(variables[2].directives.size() == 1);
     CHECK(variables[1].location.column == 22);
 }
 
 TEST_CASE("parser: fields, aliases, arguments of every literal kind", "[parser]") {
-    Document document = parse(R"({ alias: field(i: -3, f: 1.5e3, s: "str", b: """block""", t: true, n: null,
+    Document document =
+        parse(R"({ alias: field(i: -3, f: 1.5e3, s: "str", b: """block""", t: true, n: null,
         e: ENUM_V, l: [1, [2]], o: {x: 1, y: {z: $v}}, v: $var) })");
     const Selection& field = document.operations[0].selections[0];
     CHECK(field.alias == "alias");
@@ -98,7 +103,8 @@ TEST_CASE("parser: fragments, inline fragments and directives", "[parser]") {
 }
 
 TEST_CASE("parser: type system definitions are kept for validation to reject", "[parser]") {
-    Document document = parse("{ a } type Foo { x: Int } \"desc\" scalar S directive @d on FIELD schema { query: Q }");
+    Document document = parse(
+        "{ a } type Foo { x: Int } \"desc\" scalar S directive @d on FIELD schema { query: Q }");
     REQUIRE(document.foreign_definitions.size() == 4);
     CHECK(document.foreign_definitions[0].description == "Foo");
     CHECK(document.foreign_definitions[0].location.column == 7);
@@ -118,25 +124,36 @@ TEST_CASE("parser: syntax errors carry message and location", "[parser]") {
 
     CHECK(std::string(parse_error("{ }").what()) == "Syntax Error: Expected Name, found \"}\".");
     CHECK(std::string(parse_error("").what()) == "Syntax Error: Unexpected <EOF>.");
-    CHECK(std::string(parse_error("fragment on on T { a }").what()) == "Syntax Error: Unexpected Name \"on\".");
+    CHECK(std::string(parse_error("fragment on on T { a }").what()) ==
+          "Syntax Error: Unexpected Name \"on\".");
     CHECK(std::string(parse_error("query Q($a: Int = $b) { a }").what()) ==
           "Syntax Error: Unexpected variable \"$b\" in constant value.");
-    CHECK(std::string(parse_error("query Q($a: [Int) { a }").what()) == "Syntax Error: Expected \"]\", found \")\".");
-    CHECK(std::string(parse_error("{ a } garbage").what()) == "Syntax Error: Unexpected Name \"garbage\".");
-    CHECK(std::string(parse_error("{ a(x: 1 x: 2 }").what()) == "Syntax Error: Expected Name, found \"}\".");
+    CHECK(std::string(parse_error("query Q($a: [Int) { a }").what()) ==
+          "Syntax Error: Expected \"]\", found \")\".");
+    CHECK(std::string(parse_error("{ a } garbage").what()) ==
+          "Syntax Error: Unexpected Name \"garbage\".");
+    CHECK(std::string(parse_error("{ a(x: 1 x: 2 }").what()) ==
+          "Syntax Error: Expected Name, found \"}\".");
 }
 
 TEST_CASE("parser: nesting is bounded without recursion blowing the stack", "[parser]") {
     std::string braces = "{";
-    for (int i = 0; i < 10'000; ++i) braces += "a{";
-    CHECK(std::string(parse_error(braces, 64).what()) == "Syntax Error: Document nesting exceeds the limit of 64.");
+    for (int i = 0; i < 10'000; ++i)
+        braces += "a{";
+    CHECK(std::string(parse_error(braces, 64).what()) ==
+          "Syntax Error: Document nesting exceeds the limit of 64.");
     std::string lists = "{ a(x: " + std::string(5'000, '[') + "1" + std::string(5'000, ']') + ") }";
-    CHECK(std::string(parse_error(lists, 64).what()) == "Syntax Error: Document nesting exceeds the limit of 64.");
+    CHECK(std::string(parse_error(lists, 64).what()) ==
+          "Syntax Error: Document nesting exceeds the limit of 64.");
     std::string objects = "{ a(x: ";
-    for (int i = 0; i < 3'000; ++i) objects += "{a: ";
-    CHECK(std::string(parse_error(objects, 64).what()) == "Syntax Error: Document nesting exceeds the limit of 64.");
-    std::string types = "query($v: " + std::string(5'000, '[') + "Int" + std::string(5'000, ']') + ") { a }";
-    CHECK(std::string(parse_error(types, 64).what()) == "Syntax Error: Document nesting exceeds the limit of 64.");
+    for (int i = 0; i < 3'000; ++i)
+        objects += "{a: ";
+    CHECK(std::string(parse_error(objects, 64).what()) ==
+          "Syntax Error: Document nesting exceeds the limit of 64.");
+    std::string types =
+        "query($v: " + std::string(5'000, '[') + "Int" + std::string(5'000, ']') + ") { a }";
+    CHECK(std::string(parse_error(types, 64).what()) ==
+          "Syntax Error: Document nesting exceeds the limit of 64.");
 }
 
 TEST_CASE("parser: SDL documents", "[parser][sdl]") {
@@ -170,5 +187,6 @@ TEST_CASE("parser: SDL documents", "[parser][sdl]") {
     CHECK(document.directives[0].repeatable);
     CHECK(document.directives[0].locations.size() == 2);
     CHECK_THROWS_AS(parse_type_system("{ a }"), SyntaxError);
-    CHECK_THROWS_WITH(parse_type_system("enum E { true }"), "Syntax Error: Enum value cannot be \"true\".");
+    CHECK_THROWS_WITH(parse_type_system("enum E { true }"),
+                      "Syntax Error: Enum value cannot be \"true\".");
 }

@@ -49,7 +49,7 @@ struct Limits {
     std::size_t max_query_bytes = 100'000;  ///< longer documents are a request error
     std::size_t max_tokens = 10'000;        ///< lexer stops with an error past this
     std::size_t max_depth = 32;             ///< selection-set nesting, fragments expanded
-    std::size_t cache_entries = 1'024;      ///< prepared documents kept, least recently used evicted
+    std::size_t cache_entries = 1'024;  ///< prepared documents kept, least recently used evicted
 };
 
 struct PreparedDocument;  // parsed + validated document; opaque
@@ -85,16 +85,17 @@ public:
     void bind(std::string_view type, std::string_view field, Resolver resolver);
 
     /// @brief Parses and validates `query` (cached by its text) and selects the operation.
-    Plan prepare(std::string_view query, std::string_view operation_name = {}) const;
+    [[nodiscard]] Plan prepare(std::string_view query, std::string_view operation_name = {}) const;
 
     /// @brief Runs a successful plan: coerces `variables` (null or an object), then executes
     /// (mutation fields serially, in document order). Returns the whole response object:
     /// {"data": ...} plus "errors" when any. Variable coercion errors give {"errors": [...]} only.
-    nlohmann::json execute(const Plan& plan, const nlohmann::json& variables) const;
+    [[nodiscard]] nlohmann::json execute(const Plan& plan, const nlohmann::json& variables) const;
 
     /// @brief prepare() then, if it succeeded, execute(); otherwise {"errors": plan.errors}.
-    nlohmann::json run(std::string_view query, const nlohmann::json& variables = nullptr,
-                       std::string_view operation_name = {}) const;
+    [[nodiscard]] nlohmann::json run(std::string_view query,
+                                     const nlohmann::json& variables = nullptr,
+                                     std::string_view operation_name = {}) const;
 
     /// @brief The schema as SDL text (as given to the constructor).
     [[nodiscard]] const std::string& schema_text() const noexcept;
@@ -102,11 +103,13 @@ public:
     /// @brief execute(), with the response's keys in GraphQL order: "data" before "errors",
     /// and result fields in selection order (nlohmann::json sorts keys; this does not).
     /// Prefer it when serializing the response. Same semantics as execute().
-    nlohmann::ordered_json execute_ordered(const Plan& plan, const nlohmann::json& variables) const;
+    [[nodiscard]] nlohmann::ordered_json execute_ordered(const Plan& plan,
+                                                         const nlohmann::json& variables) const;
 
     /// @brief run(), with keys in GraphQL order (see execute_ordered()).
-    nlohmann::ordered_json run_ordered(std::string_view query, const nlohmann::json& variables = nullptr,
-                                       std::string_view operation_name = {}) const;
+    [[nodiscard]] nlohmann::ordered_json run_ordered(std::string_view query,
+                                                     const nlohmann::json& variables = nullptr,
+                                                     std::string_view operation_name = {}) const;
 
     /// @brief How many prepared documents the cache holds now (at most Limits::cache_entries).
     [[nodiscard]] std::size_t cached_documents() const;

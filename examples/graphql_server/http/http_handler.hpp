@@ -22,8 +22,9 @@ class Metrics;
 
 /// @brief One parsed HTTP request. Views point into storage owned by the caller.
 struct HttpRequest {
-    std::string_view method;   ///< "GET", "POST", ...
-    std::string_view target;   ///< as on the request line: path, then optionally '?' and a query string
+    std::string_view method;  ///< "GET", "POST", ...
+    std::string_view
+        target;  ///< as on the request line: path, then optionally '?' and a query string
     std::vector<std::pair<std::string_view, std::string_view>> headers;  ///< names in any case
     std::string_view body;
 
@@ -61,8 +62,9 @@ enum class MediaType { GraphqlResponseJson, Json };
 
 /// @brief Settings of the request handler.
 struct HandlerOptions {
-    std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies get 413
-    bool playground = true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;  ///< larger bodies get 413
+    bool playground =
+        true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
 };
 
 /// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz, /metrics, and the
@@ -82,8 +84,9 @@ public:
     [[nodiscard]] HttpResponse transport_error(int status, std::string_view message) const;
 
 private:
-    HttpResponse handle_graphql(const HttpRequest& request, const Target& target) const;
-    HttpResponse route(const HttpRequest& request) const;
+    [[nodiscard]] HttpResponse handle_graphql(const HttpRequest& request,
+                                              const Target& target) const;
+    [[nodiscard]] HttpResponse route(const HttpRequest& request) const;
 
     const gql::Engine& engine_;
     const PoolRegistry& registry_;

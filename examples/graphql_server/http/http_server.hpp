@@ -1,4 +1,4 @@
-// The HTTP/1.1 transport: Boost.Beast, one io_context run by all threads, keep-alive, timeouts,
+// The HTTP/1.1 transport: Boost.Beast, one io_context per thread, keep-alive, timeouts,
 // body and header limits, graceful shutdown. Request semantics live in RequestHandler.
 #pragma once
 
@@ -17,7 +17,7 @@ class AccessLog;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     unsigned short port = 8080;                ///< 0 picks a free port
-    unsigned threads = 1;                      ///< io_context threads
+    unsigned threads = 1;                      ///< threads, each running its own event loop
     std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies: 413, connection closed
     std::size_t max_header_bytes = 64 * 1024;  ///< larger request heads: 431
     std::chrono::milliseconds read_timeout{
@@ -25,7 +25,8 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{30'000};  ///< to send a response
 };
 
-/// @brief Serves HTTP/1.1 on one listening socket with `threads` threads running one event loop.
+/// @brief Serves HTTP/1.1 on one listening socket with `threads` threads, each running an event
+/// loop to which accepted connections are handed in turn.
 class HttpServer {
 public:
     /// @brief Binds and listens (so port() is known), but serves nothing until run().

@@ -18,8 +18,8 @@ public:
     AccessLog& operator=(const AccessLog&) = delete;
 
     /// @brief Writes `remote - - [time] "method target" status bytes duration_us`.
-    void record(std::string_view remote, std::string_view method, std::string_view target, int status,
-                std::size_t bytes, long long duration_us);
+    void record(std::string_view remote, std::string_view method, std::string_view target,
+                int status, std::size_t bytes, long long duration_us);
 
 private:
     std::mutex mutex_;

@@ -7,11 +7,9 @@
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
-#include "json_text.hpp"
 #include "metrics.hpp"
 #include "playground.hpp"
 #include "pool_registry.hpp"
-#include "request_body.hpp"
 #include "request_checks.hpp"
 
 namespace objpool_graphql {
@@ -28,20 +26,24 @@ char ascii_lower(char c) noexcept {
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
+    if (a.size() != b.size()) {
         return false;
+    }
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i]))
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
             return false;
+        }
     }
     return true;
 }
 
 std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
         s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
         s.remove_suffix(1);
+    }
     return s;
 }
 
@@ -49,8 +51,9 @@ template <class Headers>
 std::optional<std::string_view> find_header(const Headers& headers,
                                             std::string_view name) noexcept {
     for (const auto& [key, value] : headers) {
-        if (iequals(key, name))
+        if (iequals(key, name)) {
             return std::string_view(value);
+        }
     }
     return std::nullopt;
 }
@@ -60,14 +63,16 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '%') {
-            if (i + 2 >= s.size())
+            if (i + 2 >= s.size()) {
                 return std::nullopt;
+            }
             // Exactly two hex digits: from_chars takes no sign, prefix or space.
             unsigned byte = 0;
             const char* digits = s.data() + i + 1;
             const auto [end, error] = std::from_chars(digits, digits + 2, byte, 16);
-            if (error != std::errc() || end != digits + 2)
+            if (error != std::errc() || end != digits + 2) {
                 return std::nullopt;
+            }
             out += static_cast<char>(byte);
             i += 2;
         } else if (plus_is_space && s[i] == '+') {
@@ -94,6 +99,13 @@ HttpResponse text_response(int status, std::string body,
     return response;
 }
 
+// Compact JSON text; invalid UTF-8 in strings (which the engine may echo from a query) becomes
+// U+FFFD rather than an exception.
+template <class Json>
+std::string json_text(const Json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // A request error in the GraphQL response format: {"errors":[{"message":...}]}.
 HttpResponse error_response(int status, MediaType media, std::string_view message) {
     nlohmann::json body = {{"errors", nlohmann::json::array({{{"message", message}}})}};
@@ -106,6 +118,16 @@ HttpResponse method_not_allowed(std::string_view allow, MediaType media, std::st
     return response;
 }
 
+// JSON text from a client. nlohmann's lexer takes a NUL byte for the end of the input (it reads C
+// strings), so "{...}" NUL "garbage" would parse as "{...}"; a NUL byte is never valid in JSON text
+// (not whitespace between tokens, and escaped inside strings), so such text is refused here.
+nlohmann::json parse_json(std::string_view text) {
+    if (text.find('\0') != std::string_view::npos) {
+        return {nlohmann::json::value_t::discarded};
+    }
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
 // The parameters of a GraphQL-over-HTTP request, whichever method carried them.
 struct GraphqlParams {
     std::string query;
@@ -113,64 +135,50 @@ struct GraphqlParams {
     std::string operation_name;
 };
 
-// Fills `params` from a body of the usual shape (see request_body.hpp); false leaves the body to
-// the full JSON parser.
-bool params_from_simple_body(std::string_view body, GraphqlParams& params) {
-    SimpleRequest simple;
-    if (!read_simple_request(body, simple))
-        return false;
-    if (!simple.variables_json.empty()) {
-        if (json_nests_deeper_than(simple.variables_json, max_json_depth))
-            return false;  // the full parser's path reports it
-        auto variables =
-            nlohmann::json::parse(simple.variables_json, nullptr, /*allow_exceptions=*/false);
-        if (variables.is_discarded() || !variables.is_object())
-            return false;
-        params.variables = std::move(variables);
-    }
-    params.query = std::move(simple.query);
-    params.operation_name = std::move(simple.operation_name);
-    return true;
-}
-
 // Fills `params` from a POST body; returns an error message when the body is not a valid request.
 std::optional<std::string> params_from_body(std::string_view body, GraphqlParams& params) {
-    if (params_from_simple_body(body, params))
-        return std::nullopt;
     if (json_nests_deeper_than(body, max_json_depth)) {
         return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
     }
-    auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded())
+    auto json = parse_json(body);
+    if (json.is_discarded()) {
         return "the request body is not valid JSON";
-    if (!json.is_object())
+    }
+    if (!json.is_object()) {
         return "the request body must be a JSON object";
+    }
     const auto query = json.find("query");
-    if (query == json.end() || !query->is_string())
+    if (query == json.end() || !query->is_string()) {
         return "the request must have a string \"query\"";
+    }
     params.query = std::move(query->get_ref<std::string&>());
     if (const auto variables = json.find("variables"); variables != json.end()) {
-        if (!variables->is_null() && !variables->is_object())
+        if (!variables->is_null() && !variables->is_object()) {
             return "\"variables\" must be an object or null";
+        }
         params.variables = std::move(*variables);
     }
     if (const auto name = json.find("operationName"); name != json.end()) {
-        if (!name->is_null() && !name->is_string())
+        if (!name->is_null() && !name->is_string()) {
             return "\"operationName\" must be a string or null";
-        if (name->is_string())
+        }
+        if (name->is_string()) {
             params.operation_name = name->get<std::string>();
+        }
     }
     if (const auto extensions = json.find("extensions"); extensions != json.end()) {
-        if (!extensions->is_null() && !extensions->is_object())
+        if (!extensions->is_null() && !extensions->is_object()) {
             return "\"extensions\" must be an object or null";
+        }
     }
     return std::nullopt;
 }
 
 std::optional<std::string> params_from_query(const Target& target, GraphqlParams& params) {
     const auto query = target.query.find("query");
-    if (query == target.query.end())
+    if (query == target.query.end()) {
         return "the request must have a \"query\" parameter";
+    }
     for (const std::string_view name : {"query", "variables", "operationName", "extensions"}) {
         const auto parameter = target.query.find(name);
         if (parameter != target.query.end() && !is_valid_utf8(parameter->second)) {
@@ -184,7 +192,7 @@ std::optional<std::string> params_from_query(const Target& target, GraphqlParams
             return "the \"variables\" parameter nests deeper than " +
                    std::to_string(max_json_depth) + " levels";
         }
-        auto json = nlohmann::json::parse(variables->second, nullptr, false);
+        auto json = parse_json(variables->second);
         if (json.is_discarded() || (!json.is_null() && !json.is_object())) {
             return "the \"variables\" parameter must be a JSON object";
         }
@@ -197,11 +205,13 @@ std::optional<std::string> params_from_query(const Target& target, GraphqlParams
 }
 
 bool is_json_content_type(std::optional<std::string_view> content_type) noexcept {
-    if (!content_type)
+    if (!content_type) {
         return false;
+    }
     auto media = *content_type;
-    if (const auto semicolon = media.find(';'); semicolon != std::string_view::npos)
+    if (const auto semicolon = media.find(';'); semicolon != std::string_view::npos) {
         media = media.substr(0, semicolon);
+    }
     return iequals(trim(media), json_type);
 }
 
@@ -219,34 +229,40 @@ std::optional<Target> parse_target(std::string_view target) {
     Target result;
     const auto question = target.find('?');
     auto path = percent_decode(target.substr(0, question), false);
-    if (!path)
+    if (!path) {
         return std::nullopt;
+    }
     result.path = std::move(*path);
-    if (question == std::string_view::npos)
+    if (question == std::string_view::npos) {
         return result;
+    }
     auto rest = target.substr(question + 1);
-    if (const auto hash = rest.find('#'); hash != std::string_view::npos)
+    if (const auto hash = rest.find('#'); hash != std::string_view::npos) {
         rest = rest.substr(0, hash);
+    }
     while (!rest.empty()) {
         const auto amp = rest.find('&');
         const auto pair = rest.substr(0, amp);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-        if (pair.empty())
+        if (pair.empty()) {
             continue;
+        }
         const auto equals = pair.find('=');
         auto name = percent_decode(pair.substr(0, equals), true);
         auto value = percent_decode(
             equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1), true);
-        if (!name || !value)
+        if (!name || !value) {
             return std::nullopt;
+        }
         result.query.emplace(std::move(*name), std::move(*value));  // the first value wins
     }
     return result;
 }
 
 std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
-    if (!accept || trim(*accept).empty())
+    if (!accept || trim(*accept).empty()) {
         return MediaType::Json;
+    }
     std::optional<MediaType> best;
     double best_q = 0.0;
     auto rest = *accept;
@@ -277,8 +293,9 @@ std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
                    iequals(media, "*/*")) {
             candidate = MediaType::Json;
         }
-        if (!candidate || q <= 0.0)
+        if (!candidate || q <= 0.0) {
             continue;
+        }
         // Higher q wins; on a tie the first listed wins, except that the specific
         // graphql-response+json type beats application/json and wildcards.
         if (!best || q > best_q || (q == best_q && *candidate == MediaType::GraphqlResponseJson)) {
@@ -312,10 +329,12 @@ HttpResponse RequestHandler::transport_error(int status, std::string_view messag
 
 HttpResponse RequestHandler::route(const HttpRequest& request) const {
     const auto target = parse_target(request.target);
-    if (!target)
+    if (!target) {
         return text_response(400, "malformed request target\n");
-    if (target->path == "/graphql")
+    }
+    if (target->path == "/graphql") {
         return handle_graphql(request, *target);
+    }
     if (options_.playground &&
         target->path.compare(0, playground_prefix.size(), playground_prefix) == 0) {
         // Matched on the raw path (no percent-decoding): only the exact embedded names are served.
@@ -359,8 +378,9 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request,
     // A browser's GET without a `query` parameter (Accept: text/html) gets the GraphiQL page,
     // before content negotiation and parameter checks would reject it. Not a GraphQL request, so
     // not observed as one.
-    if (options_.playground && wants_playground_page(request, target))
+    if (options_.playground && wants_playground_page(request, target)) {
         return playground_page();
+    }
     const auto media = negotiate(request.header("Accept"));
     if (!media) {
         return reject(
@@ -384,8 +404,9 @@ HttpResponse RequestHandler::handle_graphql(const HttpRequest& request,
         }
         bad_request = params_from_body(request.body, params);
     }
-    if (bad_request)
+    if (bad_request) {
         return reject(error_response(400, *media, *bad_request));
+    }
 
     const auto plan = engine_.prepare(params.query, params.operation_name);
     // The spec's status codes: with application/json every well-formed request gets 200; with

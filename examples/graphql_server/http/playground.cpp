@@ -26,16 +26,18 @@ HttpResponse plain(int status, std::string body) {
 }
 
 bool contains_ignoring_case(std::string_view text, std::string_view word) {
-    if (word.size() > text.size())
+    if (word.size() > text.size()) {
         return false;
+    }
     for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
         bool match = true;
         for (std::size_t j = 0; j < word.size() && match; ++j) {
             match = std::tolower(static_cast<unsigned char>(text[i + j])) ==
                     std::tolower(static_cast<unsigned char>(word[j]));
         }
-        if (match)
+        if (match) {
             return true;
+        }
     }
     return false;
 }
@@ -47,8 +49,9 @@ bool playground_available() noexcept {
 }
 
 bool wants_playground_page(const HttpRequest& request, const Target& target) {
-    if (request.method != "GET" || target.query.count("query") != 0)
+    if (request.method != "GET" || target.query.count("query") != 0) {
         return false;
+    }
     const auto accept = request.header("Accept");
     return accept && contains_ignoring_case(*accept, "text/html");
 }
@@ -78,8 +81,9 @@ HttpResponse playground_asset(std::string_view method, std::string_view raw_path
     // "..", "%2e%2e", "%2f" and absolute paths can only ever miss.
     for (std::size_t i = 0; i < playground_data::asset_count; ++i) {
         const auto& asset = playground_data::assets[i];
-        if (asset.path != raw_path)
+        if (asset.path != raw_path) {
             continue;
+        }
         if (method != "GET") {
             auto response = plain(405, "use GET\n");
             response.headers.emplace_back("Allow", "GET");

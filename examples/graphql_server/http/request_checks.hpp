@@ -20,7 +20,8 @@ inline constexpr std::size_t max_json_depth = 64;
 /// Does not validate the JSON: a malformed text within the limit is left to the parser.
 /// @par Complexity
 /// O(text.size()), no allocation.
-[[nodiscard]] inline bool json_nests_deeper_than(std::string_view text, std::size_t limit) noexcept {
+[[nodiscard]] inline bool json_nests_deeper_than(std::string_view text,
+                                                 std::size_t limit) noexcept {
     std::size_t depth = 0;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -34,7 +35,9 @@ inline constexpr std::size_t max_json_depth = 64;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
+            if (++depth > limit) {
+                return true;
+            }
         } else if ((c == ']' || c == '}') && depth > 0) {
             --depth;
         }
@@ -61,20 +64,34 @@ inline constexpr std::size_t max_json_depth = 64;
             length = 2;
         } else if (lead >= 0xE0 && lead <= 0xEF) {
             length = 3;
-            if (lead == 0xE0) low = 0xA0;   // overlong
-            if (lead == 0xED) high = 0x9F;  // surrogates
+            if (lead == 0xE0) {
+                low = 0xA0;  // overlong
+            }
+            if (lead == 0xED) {
+                high = 0x9F;  // surrogates
+            }
         } else if (lead >= 0xF0 && lead <= 0xF4) {
             length = 4;
-            if (lead == 0xF0) low = 0x90;   // overlong
-            if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+            if (lead == 0xF0) {
+                low = 0x90;  // overlong
+            }
+            if (lead == 0xF4) {
+                high = 0x8F;  // above U+10FFFF
+            }
         } else {
             return false;
         }
-        if (text.size() - i < length) return false;
+        if (text.size() - i < length) {
+            return false;
+        }
         const auto second = static_cast<unsigned char>(text[i + 1]);
-        if (second < low || second > high) return false;
+        if (second < low || second > high) {
+            return false;
+        }
         for (std::size_t k = 2; k < length; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) return false;
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
+                return false;
+            }
         }
         i += length;
     }
