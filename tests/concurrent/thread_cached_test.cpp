@@ -17,12 +17,14 @@
 #include <objpool/concurrent_object_pool.hpp>
 
 #include "concurrent_support.hpp"
+#include "id_pool_inspection.hpp"
 #include "objpool_catch.hpp"
 
 using objpool::ConcurrentIdPool;
 using objpool::ConcurrentObjectPool;
 using objpool::ThreadCached;
 using namespace objpool_concurrent_test;
+using objpool_support::drain;
 
 namespace {
 
@@ -31,16 +33,6 @@ template <class Body>
 void on_other_thread(Body&& body) {
     std::thread thread(std::forward<Body>(body));
     thread.join();
-}
-
-// Takes every id the calling thread can get from `pool`.
-template <class Pool>
-std::vector<std::uint32_t> drain(Pool& pool) {
-    std::vector<std::uint32_t> ids;
-    while (const auto id = pool.get()) {
-        ids.push_back(*id);
-    }
-    return ids;
 }
 
 }  // namespace

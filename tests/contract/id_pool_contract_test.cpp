@@ -11,43 +11,15 @@
 
 #include <objpool_catch.hpp>
 
+#include "id_pool_inspection.hpp"
 #include "pool_kinds.hpp"
 
 using objpool::BadFree;
 using objpool_contract::AllKinds;
 using objpool_contract::bad_free_of;
 
-namespace {
-
-// Gets ids until the pool is exhausted; returns them in the order they came.
-template <class Pool>
-std::vector<typename Pool::id_type> drain(Pool& pool) {
-    std::vector<typename Pool::id_type> ids;
-    while (auto id = pool.get()) {
-        ids.push_back(*id);
-    }
-    return ids;
-}
-
-// Everything observable about an id pool, to prove that a refused free changed nothing.
-template <class Pool>
-struct Snapshot {
-    std::size_t available;
-    std::size_t allocated;
-    std::vector<bool> out;
-
-    explicit Snapshot(const Pool& pool) : available(pool.available()), allocated(pool.allocated()) {
-        for (std::size_t slot = 0; slot < pool.capacity(); ++slot) {
-            out.push_back(
-                pool.is_allocated(static_cast<typename Pool::id_type>(pool.first() + slot)));
-        }
-    }
-    bool operator==(const Snapshot& other) const {
-        return available == other.available && allocated == other.allocated && out == other.out;
-    }
-};
-
-}  // namespace
+using objpool_support::drain;
+using objpool_support::Snapshot;
 
 TEMPLATE_LIST_TEST_CASE("An id pool hands out first .. first+n-1, each once, then nothing",
                         "[contract][id_pool]", AllKinds) {
