@@ -2,12 +2,16 @@
 // trees, a lease whose object was freed behind its back, T whose size is not a power of 2, a
 // concurrent pool destroyed with objects out, an allocation that fails, the default error
 // handler restored, handle comparison, const find, and a policy that breaks the ordering rule.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <objpool/detail/concurrent_waiters.hpp>
 #include <objpool/detail/sanitizer.hpp>
 #include <objpool/detail/zeroed_array.hpp>
 #include <objpool/objpool.hpp>
@@ -184,4 +188,50 @@ TEST_CASE("A policy that hands out a never-used slot out of order is reported",
     CHECK(messages == std::vector<std::string>{"objpool: assertion failed: the policy handed out "
                                                "a never-used slot out of order"});
 #endif
+}
+
+TEST_CASE("A relative timeout becomes a deadline that saturates instead of overflowing",
+          "[reliability][coverage]") {
+    using Clock = std::chrono::steady_clock;
+    using objpool::detail::deadline_after;
+    const auto before = Clock::now();
+    CHECK(deadline_after(std::chrono::milliseconds(0)) >= before);  // zero: now
+    CHECK(deadline_after(std::chrono::seconds(-5)) >= before);      // negative: now
+    CHECK(deadline_after(std::chrono::duration<double>(-1.5)) >= before);
+    CHECK(deadline_after(std::chrono::hours::max()) == Clock::time_point::max());
+    CHECK(deadline_after(std::chrono::duration<double>(1e300)) == Clock::time_point::max());
+    const auto soon = deadline_after(std::chrono::milliseconds(250));
+    CHECK(soon >= before + std::chrono::milliseconds(250));
+    CHECK(soon < Clock::time_point::max());
+    CHECK(deadline_after(std::chrono::duration<double>(0.25)) >=
+          before + std::chrono::milliseconds(250));
+}
+
+TEST_CASE("A concurrent object pool's high-water mark stays put when a lower slot is first used",
+          "[reliability][coverage]") {
+    // Under ThreadCached, each thread's cache takes never-used slots in batches, so a thread may
+    // use slot 1 for the first time after another thread has used slot 33.
+    objpool::ConcurrentObjectPool<std::uint64_t, objpool::ThreadCached<objpool::Lifo>> pool(1024);
+    std::atomic<int> step{0};
+    std::uint64_t* first = nullptr;
+    std::uint64_t* second = nullptr;
+    std::thread other([&] {
+        first = pool.acquire();  // its cache takes the first batch of never-used slots
+        step = 1;
+        while (step != 2) {
+            std::this_thread::yield();
+        }
+        second = pool.acquire();  // first use of a slot below the mark
+    });
+    while (step != 1) {
+        std::this_thread::yield();
+    }
+    std::uint64_t* const high = pool.acquire();  // from the next batch
+    step = 2;
+    other.join();
+    CHECK(pool.id_of(second) < pool.id_of(high));
+    CHECK(pool.high_water_mark() == pool.id_of(high));
+    pool.free(first);
+    pool.free(second);
+    pool.free(high);
 }
