@@ -2,6 +2,9 @@
 /// @brief objpool::ConcurrentIdPool: objpool::IdPool made safe to use from any number of threads.
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
 #include <cstdint>
 
 #include "concurrent/bitmap.hpp"

@@ -3,6 +3,9 @@
 /// of threads.
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
 #include "concurrent/bitmap.hpp"
 #include "concurrent/fifo.hpp"
 #include "concurrent/lifo.hpp"

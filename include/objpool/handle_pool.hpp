@@ -2,6 +2,9 @@
 /// @brief objpool::HandlePool: checked handles {slot, generation} that detect stale use in O(1).
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
 #include <cinttypes>
 #include <cstddef>
 #include <cstdint>

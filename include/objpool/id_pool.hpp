@@ -3,6 +3,9 @@
 /// the integer ids first .. first+count-1.
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

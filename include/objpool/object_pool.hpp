@@ -3,6 +3,9 @@
 /// up to `capacity` objects of T in one block, ids 1 .. capacity.
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -11,7 +14,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "config.hpp"
 #include "detail/bits.hpp"
 #include "detail/capacity.hpp"
 #include "detail/concurrent_waiters.hpp"

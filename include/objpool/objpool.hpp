@@ -17,10 +17,12 @@
 /// - objpool::BadFree is what a free of something that is not out throws.
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
+#include "concurrent/thread_cached.hpp"
 #include "concurrent_id_pool.hpp"
 #include "concurrent_object_pool.hpp"
-#include "concurrent/thread_cached.hpp"
-#include "config.hpp"
 #include "error.hpp"
 #include "free_list_traits.hpp"
 #include "handle_pool.hpp"

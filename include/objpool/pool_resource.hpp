@@ -3,13 +3,15 @@
 /// from an objpool free list.
 #pragma once
 
+// First: under C++14 its one clear #error comes before anything else fails.
+#include "config.hpp"
+
 #include <cinttypes>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory_resource>
 
-#include "config.hpp"
 #include "detail/bits.hpp"
 #include "detail/block_array.hpp"
 #include "detail/capacity.hpp"
