@@ -103,6 +103,8 @@ struct ThreadCached {
         std::size_t acquire() noexcept {
             const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
+                // A hub's uid is only ever stored together with its cache, never with null.
+                // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
                 detail::ThreadCache& cache = *current.cache;
                 const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
                 if (count != 0) {
@@ -143,6 +145,8 @@ struct ThreadCached {
         void release_claimed(std::size_t slot) noexcept {
             const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
+                // A hub's uid is only ever stored together with its cache, never with null.
+                // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
                 detail::ThreadCache& cache = *current.cache;
                 const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
                 if (count != cache.capacity) {
@@ -178,8 +182,10 @@ struct ThreadCached {
         void publish_cached() noexcept {
             const detail::CurrentCache& current = detail::current_thread_cache();
             if (current.hub_uid == hub_uid_) {
-                static_cast<void>(
-                    spill(*current.cache, current.cache->count.load(std::memory_order_relaxed)));
+                // As in acquire(): the uid matched, so the cache is not null.
+                // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
+                detail::ThreadCache& cache = *current.cache;
+                static_cast<void>(spill(cache, cache.count.load(std::memory_order_relaxed)));
             }
         }
 
