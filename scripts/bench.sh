@@ -8,10 +8,9 @@
 #        scripts/bench.sh concurrent   the thread-safe pools and their peers at 1, 2, 4 and 8
 #                                      threads (objpool_concurrent_bench, repetitions interleaved
 #                                      at random): the figures section of docs/concurrency.md and
-#                                      docs/benchmarks.md, and docs/concurrency.png; ~3 min on 2 cores
-# Environment: CXX (default clang++ when installed, else g++), BENCH_REPETITIONS (default 5;
-# concurrent: 3), BENCH_MIN_TIME (seconds, default 0.1), BENCH_FILTER (a --benchmark_filter
-# regex, default all), BENCH_BUILD_DIR (default build/bench); concurrent only: BENCH_THREADS
+#                                      docs/benchmarks.md, and docs/concurrency.png; ~5 min on 2 cores
+# Environment: CXX (default clang++ when installed, else g++), BENCH_REPETITIONS (default 5),
+# BENCH_MIN_TIME (seconds, default 0.1), BENCH_FILTER (a --benchmark_filter regex, default all), BENCH_BUILD_DIR (default build/bench); concurrent only: BENCH_THREADS
 # (thread counts, default 1,2,4,8) and BENCH_PUBLISH (0 renders into $BENCH_BUILD_DIR/results
 # and leaves docs/ alone; default 1).
 set -euo pipefail
@@ -40,7 +39,6 @@ python=/usr/bin/python3
 [ -x "$python" ] || python="$(command -v python3)"
 cxx="${CXX:-$(command -v clang++ || command -v g++)}"
 default_repetitions=5
-[ "$mode" = concurrent ] && default_repetitions=3
 repetitions="${BENCH_REPETITIONS:-$default_repetitions}"
 min_time="${BENCH_MIN_TIME:-0.1}"
 filter="${BENCH_FILTER:-.}"

@@ -334,6 +334,8 @@ using Peers = std::tuple<                        //
     ConcurrentObjectPool<ThreadCached<Lifo>>,    //
     ConcurrentObjectPool<ThreadCached<Fifo>>,    //
     ConcurrentObjectPool<ThreadCached<Bitmap>>,  //
+    ConcurrentObjectPool<ThreadCached<Lifo, 16>>,   //
+    ConcurrentObjectPool<ThreadCached<Lifo, 256>>,  //
     GlibcNewDelete,                              //
     Mimalloc,                                    //
     Jemalloc,                                    //

@@ -15,6 +15,7 @@
 #include <objpool/concurrent/thread_cached.hpp>
 #include <objpool/concurrent_id_pool.hpp>
 #include <objpool/concurrent_object_pool.hpp>
+#include <objpool/detail/scattered_flags.hpp>
 
 #include "concurrent_support.hpp"
 #include "id_pool_inspection.hpp"
@@ -335,4 +336,22 @@ TEST_CASE("ThreadCached: a failed construction is undone on top of the thread's 
     Fussy* const again = pool.acquire(false);
     CHECK(again == first);  // the same slot again, as if nothing had happened
     pool.free(again);
+}
+
+TEST_CASE("ThreadCached: the out bytes give every slot a byte of its own", "[thread_cached]") {
+    // Sizes around the row-count steps (multiples of 64), and one of a pool's usual sizes.
+    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{63},
+                                   std::size_t{64}, std::size_t{127}, std::size_t{128},
+                                   std::size_t{4'097}, std::size_t{65'539}}) {
+        CAPTURE(size);
+        const objpool::detail::ScatteredFlags flags(size);
+        CHECK(flags.bytes() >= size);
+        CHECK(flags.bytes() <= size + size / 64 + 1);
+        // Each slot's byte is still 0 when its turn comes: no two slots share one.
+        std::size_t shared = 0;
+        for (std::size_t slot = 0; slot < size; ++slot) {
+            shared += flags[slot].exchange(1) != 0 ? 1 : 0;
+        }
+        CHECK(shared == 0);
+    }
 }

@@ -12,6 +12,7 @@
 #include "../config.hpp"
 #include "../detail/atomic_array.hpp"
 #include "../detail/bits.hpp"
+#include "../detail/scattered_flags.hpp"
 #include "../detail/thread_cache.hpp"
 #include "policy.hpp"
 
@@ -27,7 +28,9 @@ namespace objpool {
 /// slot at a time through that list's acquire and release. In steady state a get+free pair on
 /// one thread therefore writes no cache line that another thread writes.
 ///
-/// - **Double-free check, exact under races.** One byte per slot says whether the slot is out.
+/// - **Double-free check, exact under races.** One byte per slot says whether the slot is out
+///   (laid out so that neighbouring slots, which threads tend to take in runs, use different
+///   cache lines).
 ///   free clears it with an atomic exchange and refuses the slot when it was already clear, so
 ///   of two threads freeing the same slot at once exactly one succeeds (this needs one atomic
 ///   read-modify-write per free; a get from the cache needs none: a plain store marks the slot
@@ -54,7 +57,7 @@ namespace objpool {
 /// at most capacity / 16, so that caches can hold no more than a small part of a small pool;
 /// a pool under 32 slots has no caches and behaves as `Policy`.
 ///
-/// Memory: `Policy`'s free list, plus 1 byte a slot (zero pages until used), plus, per thread
+/// Memory: `Policy`'s free list, plus 1 byte a slot and 1 per 64 slots (zero pages until used), plus, per thread
 /// that used the pool, 64 bytes and 4 bytes a cached slot (320 bytes at the default).
 ///
 /// Progress: a get or free that stays within the thread's cache is wait-free; one that moves
@@ -352,7 +355,7 @@ struct ThreadCached {
         }
 
         SharedList shared_;
-        detail::AtomicArray<std::uint8_t> out_;  // 1 while the slot is out
+        detail::ScatteredFlags out_;  // 1 while the slot is out
         std::shared_ptr<detail::CacheHub> hub_;
         std::uint64_t hub_uid_;
         std::size_t capacity_;
