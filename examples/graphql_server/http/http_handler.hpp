@@ -17,7 +17,9 @@ class Engine;
 
 namespace objpool_graphql {
 
-class PoolRegistry;
+namespace store {
+class PoolStore;
+}
 class Metrics;
 
 /// @brief One parsed HTTP request. Views point into storage owned by the caller.
@@ -72,7 +74,7 @@ struct HandlerOptions {
 /// Thread-safe: handle() may run on many threads at once.
 class RequestHandler {
 public:
-    RequestHandler(const gql::Engine& engine, const PoolRegistry& registry, Metrics& metrics,
+    RequestHandler(const gql::Engine& engine, store::PoolStore& pools, Metrics& metrics,
                    HandlerOptions options);
 
     /// @brief The response to `request`. Never throws: failures become 500 responses.
@@ -89,7 +91,7 @@ private:
     [[nodiscard]] HttpResponse route(const HttpRequest& request) const;
 
     const gql::Engine& engine_;
-    const PoolRegistry& registry_;
+    store::PoolStore& pools_;
     Metrics& metrics_;
     HandlerOptions options_;
 };

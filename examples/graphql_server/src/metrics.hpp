@@ -11,7 +11,9 @@
 
 namespace objpool_graphql {
 
-class PoolRegistry;
+namespace store {
+class PoolStore;
+}
 
 /// @brief The root fields of the schema: the `field` label of the per-operation counters.
 enum class RootField { Pool, Pools, IsAllocated, CreatePool, DeletePool, GetObject, FreeObject };
@@ -45,8 +47,9 @@ public:
     /// @brief Any HTTP response, by status code.
     void count_response(int status) noexcept;
 
-    /// @brief The whole exposition, pool gauges read from `registry` at call time.
-    [[nodiscard]] std::string render(const PoolRegistry& registry) const;
+    /// @brief The whole exposition, pool gauges read from `pools` at call time (none while the
+    /// store cannot be reached).
+    [[nodiscard]] std::string render(store::PoolStore& pools) const;
 
 private:
     using Counter = std::atomic<std::uint64_t>;
@@ -78,7 +81,7 @@ private:
     }
 
     // The parts of render(), each appending its metric families to `out`.
-    static void render_pools(std::string& out, const PoolRegistry& registry);
+    static void render_pools(std::string& out, store::PoolStore& pools);
     void render_fields(std::string& out) const;
     void render_requests(std::string& out) const;
     void render_latency(std::string& out) const;

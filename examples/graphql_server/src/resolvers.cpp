@@ -5,9 +5,14 @@
 #include <utility>
 
 #include "metrics.hpp"
-#include "pool_registry.hpp"
+#include "pool_store.hpp"
 
 namespace objpool_graphql {
+
+using store::BadCapacity;
+using store::NoSuchPool;
+using store::PoolExists;
+using store::PoolStats;
 
 namespace {
 
@@ -16,14 +21,14 @@ namespace {
 nlohmann::json to_json(const PoolStats& stats) {
     nlohmann::json pool(nlohmann::json::value_t::object);
     pool["name"] = stats.name;
-    pool["policy"] = policy_name(stats.policy);
+    pool["policy"] = store::policy_name(stats.policy);
     pool["capacity"] = stats.capacity;
     pool["available"] = stats.available;
     pool["allocated"] = stats.allocated;
     return pool;
 }
 
-// Runs `body`, translating the registry's exceptions into the schema's error codes and
+// Runs `body`, translating the store's exceptions into the schema's error codes and
 // counting the call and its outcome under `field`.
 template <class Body>
 gql::Resolver counted(Metrics& metrics, RootField field, Body body) {
@@ -57,49 +62,49 @@ std::string string_argument(const nlohmann::json& arguments, const char* name) {
 
 }  // namespace
 
-void bind_resolvers(gql::Engine& engine, PoolRegistry& registry, Metrics& metrics) {
+void bind_resolvers(gql::Engine& engine, store::PoolStore& pools, Metrics& metrics) {
     engine.bind("Query", "pool",
-                counted(metrics, RootField::Pool, [&registry](const nlohmann::json& args) {
-                    const auto stats = registry.stats(string_argument(args, "name"));
+                counted(metrics, RootField::Pool, [&pools](const nlohmann::json& args) {
+                    const auto stats = pools.stats(string_argument(args, "name"));
                     return stats ? to_json(*stats) : nlohmann::json(nullptr);
                 }));
     engine.bind("Query", "pools",
-                counted(metrics, RootField::Pools, [&registry](const nlohmann::json&) {
+                counted(metrics, RootField::Pools, [&pools](const nlohmann::json&) {
                     auto result = nlohmann::json::array();
-                    for (const auto& stats : registry.all()) {
+                    for (const auto& stats : pools.all()) {
                         result.push_back(to_json(stats));
                     }
                     return result;
                 }));
     engine.bind("Query", "isAllocated",
-                counted(metrics, RootField::IsAllocated, [&registry](const nlohmann::json& args) {
-                    return nlohmann::json(registry.is_allocated(string_argument(args, "pool"),
-                                                                args.at("id").get<long long>()));
+                counted(metrics, RootField::IsAllocated, [&pools](const nlohmann::json& args) {
+                    return nlohmann::json(pools.is_allocated(string_argument(args, "pool"),
+                                                             args.at("id").get<long long>()));
                 }));
     engine.bind("Mutation", "createPool",
-                counted(metrics, RootField::CreatePool, [&registry](const nlohmann::json& args) {
-                    const auto policy = parse_policy(string_argument(args, "policy"));
+                counted(metrics, RootField::CreatePool, [&pools](const nlohmann::json& args) {
+                    const auto policy = store::parse_policy(string_argument(args, "policy"));
                     if (!policy) {
                         throw gql::FieldError("INTERNAL", "unknown policy");
                     }
-                    return to_json(registry.create(string_argument(args, "name"),
-                                                   args.at("capacity").get<long long>(), *policy));
+                    return to_json(pools.create(string_argument(args, "name"),
+                                                args.at("capacity").get<long long>(), *policy));
                 }));
     engine.bind("Mutation", "deletePool",
-                counted(metrics, RootField::DeletePool, [&registry](const nlohmann::json& args) {
-                    registry.erase(string_argument(args, "name"));
+                counted(metrics, RootField::DeletePool, [&pools](const nlohmann::json& args) {
+                    pools.erase(string_argument(args, "name"));
                     return nlohmann::json(true);
                 }));
     engine.bind("Mutation", "getObject",
-                counted(metrics, RootField::GetObject, [&registry](const nlohmann::json& args) {
-                    const auto id = registry.get(string_argument(args, "pool"));
+                counted(metrics, RootField::GetObject, [&pools](const nlohmann::json& args) {
+                    const auto id = pools.get(string_argument(args, "pool"));
                     return id ? nlohmann::json(*id) : nlohmann::json(nullptr);
                 }));
     engine.bind("Mutation", "freeObject",
-                counted(metrics, RootField::FreeObject, [&registry](const nlohmann::json& args) {
+                counted(metrics, RootField::FreeObject, [&pools](const nlohmann::json& args) {
                     const auto pool = string_argument(args, "pool");
                     const auto id = args.at("id").get<long long>();
-                    if (!registry.free(pool, id)) {
+                    if (!pools.free(pool, id)) {
                         throw gql::FieldError("NOT_ALLOCATED", "id " + std::to_string(id) +
                                                                    " is not allocated in pool \"" +
                                                                    pool + "\"");

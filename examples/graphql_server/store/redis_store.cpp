@@ -608,6 +608,11 @@ Lease RedisStore::renew_lease(const std::string& pool, long long id, LeaseToken 
     return to_lease(*reply);
 }
 
+void RedisStore::ping() {
+    Reply reply = connections_->command({"PING"});
+    check(*reply, "");
+}
+
 void RedisStore::release_lease(const std::string& pool, long long id, LeaseToken token) {
     Reply reply = connections_->command(
         fcall("objpool_release_lease", pool, {std::to_string(id), std::to_string(token)}));

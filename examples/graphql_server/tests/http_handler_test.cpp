@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "http_handler.hpp"
+#include "memory_store.hpp"
 #include "metrics.hpp"
-#include "pool_registry.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
 
@@ -16,16 +16,17 @@ using nlohmann::json;
 
 namespace {
 
-// A server without sockets: the engine, the registry (with "default" of 10 ids) and the handler.
+// A server without sockets: the engine, the memory store (with "default" of 10 ids) and the
+// handler.
 struct Fixture {
     gql::Engine engine{schema_sdl()};
-    PoolRegistry registry{1000};
+    store::MemoryStore pools{1000};
     Metrics metrics;
-    RequestHandler handler{engine, registry, metrics, HandlerOptions{4096}};
+    RequestHandler handler{engine, pools, metrics, HandlerOptions{4096}};
 
     Fixture() {
-        registry.create("default", 10, Policy::Fifo);
-        bind_resolvers(engine, registry, metrics);
+        pools.create("default", 10, store::Policy::Fifo);
+        bind_resolvers(engine, pools, metrics);
     }
 
     HttpResponse post(const std::string& body, std::string_view accept = {},
@@ -218,7 +219,7 @@ TEST_CASE("handler: GET", "[handler]") {
     CHECK(response.status == 405);
     CHECK(response.header("Allow") == "POST");
     CHECK(body_of(response).at("errors").at(0).at("message").is_string());
-    CHECK(f.registry.stats("default")->allocated == 0);  // not executed
+    CHECK(f.pools.stats("default")->allocated == 0);  // not executed
 
     CHECK(f.get("/graphql").status == 400);
     CHECK(f.get("/graphql?query=%7Bpools%7Bname%7D%7D&variables=%5B%5D").status == 400);
