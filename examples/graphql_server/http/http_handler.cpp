@@ -346,6 +346,17 @@ HttpResponse RequestHandler::route(const HttpRequest& request) const {
         return get ? text_response(200, "ok")
                    : method_not_allowed("GET", MediaType::Json, "use GET");
     }
+    if (target->path == "/readyz") {
+        if (!get) {
+            return method_not_allowed("GET", MediaType::Json, "use GET");
+        }
+        try {
+            pools_.ping();
+            return text_response(200, "ready");
+        } catch (const store::Unavailable& e) {
+            return text_response(503, std::string("store unavailable: ") + e.what());
+        }
+    }
     if (target->path == "/metrics") {
         return get ? text_response(200, metrics_.render(pools_),
                                    "text/plain; version=0.0.4; charset=utf-8")

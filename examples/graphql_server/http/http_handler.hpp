@@ -69,7 +69,8 @@ struct HandlerOptions {
         true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
 };
 
-/// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz, /metrics, and the
+/// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz (liveness: the process
+/// answers), /readyz (readiness: 200 when the pool store answers, else 503), /metrics, and the
 /// playground (GET /graphql from a browser, /playground/*).
 /// Thread-safe: handle() may run on many threads at once.
 class RequestHandler {

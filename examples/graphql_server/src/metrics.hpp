@@ -27,8 +27,9 @@ inline constexpr std::size_t request_type_count = 3;
 [[nodiscard]] std::string_view request_type_name(RequestType type) noexcept;
 
 /// @brief The error codes resolvers report (extensions.code), plus INTERNAL for anything else.
-inline constexpr std::array<std::string_view, 5> error_codes = {
-    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY", "INTERNAL"};
+/// INTERNAL stays last: unknown codes count as it.
+inline constexpr std::array<std::string_view, 6> error_codes = {
+    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY", "UNAVAILABLE", "INTERNAL"};
 
 /// @brief The server's metrics. All members are safe to call from any thread.
 class Metrics {

@@ -46,6 +46,9 @@ gql::Resolver counted(Metrics& metrics, RootField field, Body body) {
             } catch (const BadCapacity& e) {
                 metrics.count_field_error(field, "BAD_CAPACITY");
                 throw gql::FieldError("BAD_CAPACITY", e.what());
+            } catch (const store::Unavailable& e) {
+                metrics.count_field_error(field, "UNAVAILABLE");
+                throw gql::FieldError("UNAVAILABLE", e.what());
             } catch (const gql::FieldError& e) {
                 metrics.count_field_error(field, e.code());
                 throw;

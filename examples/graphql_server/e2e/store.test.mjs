@@ -1,0 +1,171 @@
+// objpool-graphql over its durable stores: --store sqlite:PATH and --store redis://HOST:PORT.
+// Every test starts what it needs (servers on free ports; a redis-server of its own, AOF fsynced
+// on every change, in a temporary directory) and kills it with SIGKILL where a crash is the point.
+//   OBJPOOL_GRAPHQL_BIN=build/.../objpool-graphql OBJPOOL_REDIS_SERVER=/usr/bin/redis-server \
+//     node --test store.test.mjs
+// Without OBJPOOL_TEST_SQLITE=1 (the SQLite store is built) or OBJPOOL_REDIS_SERVER (the Redis
+// store is built and redis-server installed) that part is skipped.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, request, startServer } from './server_process.mjs';
+
+const redisBinary = process.env.OBJPOOL_REDIS_SERVER;
+const sqliteBuilt = process.env.OBJPOOL_TEST_SQLITE === '1';
+
+const workDir = mkdtempSync(join(tmpdir(), 'objpool-graphql-store-'));
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+async function gql(port, query, variables) {
+  const response = await request(port, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, variables }),
+  });
+  assert.equal(response.status, 200, response.text);
+  return response.json;
+}
+
+async function getObject(port, pool = 'default') {
+  const result = await gql(port, 'mutation($pool: String!) { getObject(pool: $pool) }', { pool });
+  assert.equal(result.errors, undefined, JSON.stringify(result));
+  return result.data.getObject;
+}
+
+function codeOf(result) {
+  assert.ok(result.errors?.length >= 1, JSON.stringify(result));
+  return result.errors[0].extensions?.code;
+}
+
+// Kills a server as a crash would: no graceful shutdown.
+async function killHard(server) {
+  server.child.kill('SIGKILL');
+  await server.exited;
+}
+
+// `count` concurrent getObject calls spread over `ports`; resolves with the ids, all non-null.
+async function concurrentGets(ports, count, pool = 'default') {
+  const ids = await Promise.all(Array.from({ length: count }, (_, i) => getObject(ports[i % ports.length], pool)));
+  for (const id of ids) assert.equal(typeof id, 'number');
+  return ids;
+}
+
+function assertNoDuplicates(ids) {
+  assert.equal(new Set(ids).size, ids.length, `an id was handed out twice: ${ids.sort((a, b) => a - b)}`);
+}
+
+async function waitFor(condition, what, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+describe('sqlite store', { skip: !sqliteBuilt && 'the SQLite store is not built' }, () => {
+  const file = join(workDir, 'pools.db');
+  const args = ['--store', `sqlite:${file}`, '--capacity', '1000', '--threads', '4'];
+
+  test('get and free; kill -9 of the server loses no answered get', async () => {
+    let server = await startServer(args);
+    try {
+      assert.equal((await request(server.port, { path: '/readyz' })).status, 200);
+      assert.deepEqual([await getObject(server.port), await getObject(server.port), await getObject(server.port)], [1, 2, 3]);
+      assert.deepEqual((await gql(server.port, 'mutation { freeObject(id: 2) }')).data, { freeObject: true });
+      assert.equal(codeOf(await gql(server.port, 'mutation { freeObject(id: 2) }')), 'NOT_ALLOCATED');
+      await killHard(server);
+      // A restart finds the pool as it was (and keeps it, whatever --capacity says now).
+      server = await startServer([...args.slice(0, 2), '--capacity', '5']);
+      const state = await gql(server.port, '{ one: isAllocated(id: 1) two: isAllocated(id: 2) three: isAllocated(id: 3) pool { capacity allocated } }');
+      assert.deepEqual(state.data, { one: true, two: false, three: true, pool: { capacity: 1000, allocated: 2 } });
+      assert.equal(await getObject(server.port), 4);  // FIFO: never-used ids first
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('two servers on one file never hand an id out twice', async () => {
+    const servers = [await startServer(args), await startServer(args)];
+    try {
+      const ids = await concurrentGets(servers.map((s) => s.port), 200);
+      assertNoDuplicates(ids);
+      const pool = (await gql(servers[0].port, '{ pool { allocated } }')).data.pool;
+      assert.equal(pool.allocated, 3 + 200);  // 1, 3, 4 from the test above
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
+});
+
+// A redis-server on `port` in `dir` with the settings the store requires.
+function startRedis(port, dir) {
+  const child = spawn(redisBinary, [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+    '--appendfsync', 'always', '--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log'),
+  ], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return { child, exited };
+}
+
+// Whether a redis-server answers PING on `port`.
+function redisAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let reply = '';
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.on('error', () => resolve(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      if (reply.includes('\r\n')) { socket.destroy(); resolve(reply.startsWith('+PONG')); }
+    });
+  });
+}
+
+describe('redis store', { skip: !redisBinary && 'the Redis store or redis-server is missing' }, () => {
+  test('replicas share the pools; Redis killed: UNAVAILABLE and not ready; restarted: works again', async () => {
+    const redisPort = await freePort();
+    const redisDir = mkdtempSync(join(workDir, 'redis-'));
+    let redis = startRedis(redisPort, redisDir);
+    const servers = [];
+    try {
+      await waitFor(() => redisAnswers(redisPort), 'redis-server to start');
+      const args = ['--store', `redis://127.0.0.1:${redisPort}`, '--capacity', '1000', '--threads', '4'];
+      servers.push(await startServer(args), await startServer(args));
+      const ports = servers.map((s) => s.port);
+      for (const port of ports) assert.equal((await request(port, { path: '/readyz' })).status, 200);
+
+      assert.equal(await getObject(ports[0]), 1);
+      assert.deepEqual((await gql(ports[1], 'mutation { freeObject(id: 1) }')).data, { freeObject: true });
+      const ledger = await concurrentGets(ports, 200);
+      assertNoDuplicates(ledger);
+
+      redis.child.kill('SIGKILL');
+      await redis.exited;
+      for (const port of ports) {
+        assert.equal(codeOf(await gql(port, 'mutation { getObject }')), 'UNAVAILABLE');
+        const ready = await request(port, { path: '/readyz' });
+        assert.equal(ready.status, 503);
+        assert.match(ready.text, /store unavailable/);
+        assert.equal((await request(port, { path: '/healthz' })).status, 200);
+      }
+
+      redis = startRedis(redisPort, redisDir);
+      for (const port of ports) {
+        await waitFor(async () => (await request(port, { path: '/readyz' })).status === 200, 'ready again');
+      }
+      // The AOF kept every answered get: the ids handed out now are new ones.
+      ledger.push(...await concurrentGets(ports, 100));
+      assertNoDuplicates(ledger);
+      const pool = (await gql(ports[0], '{ pool { allocated } }')).data.pool;
+      assert.equal(pool.allocated, ledger.length);
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      redis.child.kill('SIGKILL');
+      await redis.exited;
+    }
+  });
+});
