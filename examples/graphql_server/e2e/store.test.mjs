@@ -1,4 +1,5 @@
-// objpool-graphql over its durable stores: --store sqlite:PATH and --store redis://HOST:PORT.
+// objpool-graphql over its stores: leases on every store; the durable ones (--store sqlite:PATH
+// and --store redis://HOST:PORT) across crashes, with several servers sharing them.
 // Every test starts what it needs (servers on free ports; a redis-server of its own, AOF fsynced
 // on every change, in a temporary directory) and kills it with SIGKILL where a crash is the point.
 //   OBJPOOL_GRAPHQL_BIN=build/.../objpool-graphql OBJPOOL_REDIS_SERVER=/usr/bin/redis-server \
@@ -65,6 +66,75 @@ async function waitFor(condition, what, timeoutMs = 10000) {
   assert.fail(`timed out waiting for ${what}`);
 }
 
+const LEASE_FIELDS = 'id token expiresAt';
+
+// Leases through GraphQL on a fresh pool `pool` of 2 ids: acquire, renew, release, STALE_LEASE
+// for a wrong, malformed, released or expired token (changing nothing), BAD_TTL, exhaustion,
+// increasing tokens, and a leased id that freeObject refuses.
+async function checkLeases(port, pool) {
+  const call = (query, variables = {}) => gql(port, query, { pool, ...variables });
+  const created = await call('mutation($pool: String!) { createPool(name: $pool, capacity: 2) { name } }');
+  assert.equal(created.errors, undefined, JSON.stringify(created));
+  const acquire = (ttlSeconds) => call(
+    `mutation($pool: String!, $ttl: Int!) { acquireLease(pool: $pool, ttlSeconds: $ttl) { ${LEASE_FIELDS} } }`,
+    { ttl: ttlSeconds });
+  const renew = (id, token, ttlSeconds) => call(
+    `mutation($pool: String!, $id: Int!, $token: String!, $ttl: Int!) {
+       renewLease(pool: $pool, id: $id, token: $token, ttlSeconds: $ttl) { ${LEASE_FIELDS} } }`,
+    { id, token, ttl: ttlSeconds });
+  const release = (id, token) => call(
+    'mutation($pool: String!, $id: Int!, $token: String!) { releaseLease(pool: $pool, id: $id, token: $token) }',
+    { id, token });
+  const allocated = async () => (await call('query($pool: String!) { pool(name: $pool) { allocated } }')).data.pool.allocated;
+
+  const before = Date.now();
+  const first = (await acquire(60)).data.acquireLease;
+  assert.equal(first.id, 1);
+  assert.match(first.token, /^[1-9][0-9]*$/);
+  assert.match(first.expiresAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  const expires = Date.parse(first.expiresAt);
+  assert.ok(expires >= before + 59000 && expires <= Date.now() + 61000, first.expiresAt);
+  assert.equal(codeOf(await call('mutation($pool: String!) { freeObject(pool: $pool, id: 1) }')), 'NOT_ALLOCATED');
+
+  for (const token of [String(BigInt(first.token) + 1n), 'not-a-token', '', '-1', '99999999999999999999999']) {
+    assert.equal(codeOf(await renew(1, token, 60)), 'STALE_LEASE', token);
+    assert.equal(codeOf(await release(1, token)), 'STALE_LEASE', token);
+  }
+  assert.equal(codeOf(await renew(2, first.token, 60)), 'STALE_LEASE');  // not leased at all
+  assert.equal(codeOf(await acquire(0)), 'BAD_TTL');
+  assert.equal(codeOf(await acquire(86401)), 'BAD_TTL');
+  assert.equal(codeOf(await renew(1, first.token, -1)), 'BAD_TTL');
+  assert.equal(await allocated(), 1);
+
+  const renewed = (await renew(1, first.token, 120)).data.renewLease;
+  assert.equal(renewed.id, 1);
+  assert.equal(renewed.token, first.token);
+  assert.ok(Date.parse(renewed.expiresAt) > expires, renewed.expiresAt);
+
+  const second = (await acquire(1)).data.acquireLease;
+  assert.equal(second.id, 2);
+  assert.ok(BigInt(second.token) > BigInt(first.token), `${second.token} after ${first.token}`);
+  assert.equal((await acquire(60)).data.acquireLease, null);  // exhausted
+
+  assert.deepEqual((await release(1, first.token)).data, { releaseLease: true });
+  assert.equal(codeOf(await release(1, first.token)), 'STALE_LEASE');  // released already
+  // The second lease expires by the store's clock and its id comes back.
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  assert.equal(codeOf(await renew(2, second.token, 60)), 'STALE_LEASE');
+  assert.equal(await allocated(), 0);
+  const third = (await acquire(60)).data.acquireLease;
+  assert.ok(BigInt(third.token) > BigInt(second.token));
+}
+
+test('leases on the memory store', async () => {
+  const server = await startServer(['--threads', '4']);
+  try {
+    await checkLeases(server.port, 'leases');
+  } finally {
+    await server.stop();
+  }
+});
+
 describe('sqlite store', { skip: !sqliteBuilt && 'the SQLite store is not built' }, () => {
   const file = join(workDir, 'pools.db');
   const args = ['--store', `sqlite:${file}`, '--capacity', '1000', '--threads', '4'];
@@ -82,6 +152,15 @@ describe('sqlite store', { skip: !sqliteBuilt && 'the SQLite store is not built'
       const state = await gql(server.port, '{ one: isAllocated(id: 1) two: isAllocated(id: 2) three: isAllocated(id: 3) pool { capacity allocated } }');
       assert.deepEqual(state.data, { one: true, two: false, three: true, pool: { capacity: 1000, allocated: 2 } });
       assert.equal(await getObject(server.port), 4);  // FIFO: never-used ids first
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('leases', async () => {
+    const server = await startServer(args);
+    try {
+      await checkLeases(server.port, 'leases');
     } finally {
       await server.stop();
     }
@@ -137,6 +216,7 @@ describe('redis store', { skip: !redisBinary && 'the Redis store or redis-server
       servers.push(await startServer(args), await startServer(args));
       const ports = servers.map((s) => s.port);
       for (const port of ports) assert.equal((await request(port, { path: '/readyz' })).status, 200);
+      await checkLeases(ports[0], 'leases');
 
       assert.equal(await getObject(ports[0]), 1);
       assert.deepEqual((await gql(ports[1], 'mutation { freeObject(id: 1) }')).data, { freeObject: true });

@@ -24,6 +24,12 @@ std::string_view root_field_name(RootField field) noexcept {
             return "getObject";
         case RootField::FreeObject:
             return "freeObject";
+        case RootField::AcquireLease:
+            return "acquireLease";
+        case RootField::RenewLease:
+            return "renewLease";
+        case RootField::ReleaseLease:
+            return "releaseLease";
     }
     return "unknown";
 }

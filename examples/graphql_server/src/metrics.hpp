@@ -16,8 +16,19 @@ class PoolStore;
 }
 
 /// @brief The root fields of the schema: the `field` label of the per-operation counters.
-enum class RootField { Pool, Pools, IsAllocated, CreatePool, DeletePool, GetObject, FreeObject };
-inline constexpr std::size_t root_field_count = 7;
+enum class RootField {
+    Pool,
+    Pools,
+    IsAllocated,
+    CreatePool,
+    DeletePool,
+    GetObject,
+    FreeObject,
+    AcquireLease,
+    RenewLease,
+    ReleaseLease
+};
+inline constexpr std::size_t root_field_count = 10;
 [[nodiscard]] std::string_view root_field_name(RootField field) noexcept;
 
 /// @brief What kind of GraphQL request reached /graphql: the `type` label of the request metrics.
@@ -28,8 +39,9 @@ inline constexpr std::size_t request_type_count = 3;
 
 /// @brief The error codes resolvers report (extensions.code), plus INTERNAL for anything else.
 /// INTERNAL stays last: unknown codes count as it.
-inline constexpr std::array<std::string_view, 6> error_codes = {
-    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY", "UNAVAILABLE", "INTERNAL"};
+inline constexpr std::array<std::string_view, 8> error_codes = {
+    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY",
+    "BAD_TTL",       "STALE_LEASE",  "UNAVAILABLE", "INTERNAL"};
 
 /// @brief The server's metrics. All members are safe to call from any thread.
 class Metrics {
