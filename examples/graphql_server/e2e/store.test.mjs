@@ -157,6 +157,12 @@ async function checkLeases(port, pool) {
   assert.ok(BigInt(third.token) > BigInt(second.token));
 }
 
+test('a store that cannot be opened: the server exits with 1, never serving from memory', async () => {
+  for (const store of ['bogus', 'redis://127.0.0.1:1', `sqlite:${join(workDir, 'missing', 'pools.db')}`]) {
+    await assert.rejects(startServer(['--store', store]), /exited early with 1/, store);
+  }
+});
+
 test('leases on the memory store', async () => {
   const server = await startServer(['--threads', '4']);
   try {
