@@ -3,9 +3,9 @@
 #include <charconv>
 #include <chrono>
 #include <ctime>
-#include <limits>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "metrics.hpp"
