@@ -13,6 +13,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make \
       libboost1.81-dev libcli11-dev nlohmann-json3-dev libsystemd-dev pkg-config \
+      libsqlite3-dev libhiredis-dev \
       npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -25,10 +26,11 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
  && cmake --build /build --target objpool-graphql -j"$(nproc)" \
  && strip /build/examples/graphql_server/objpool-graphql
 
-# --- runtime stage: the binary, libstdc++, libsystemd0 and curl for the health check -------------
+# --- runtime stage: the binary, libstdc++, libsystemd0, SQLite, hiredis, curl for the health check --
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl ca-certificates libsystemd0 \
+      libsqlite3-0 libhiredis0.14 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin objpool
 COPY --from=build /build/examples/graphql_server/objpool-graphql /usr/local/bin/objpool-graphql

@@ -11,7 +11,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${OBJPOOL_SERVE_BUILD_DIR:-${repo}/build-serve}"
 "${repo}/scripts/install-deps.sh" g++ cmake make pkg-config libboost1.81-dev libcli11-dev nlohmann-json3-dev \
-  libsystemd-dev >&2
+  libsystemd-dev libsqlite3-dev libhiredis-dev >&2
 # npm fetches the GraphiQL playground's assets at build time (from the committed lockfile).
 command -v npm >/dev/null || "${repo}/scripts/install-deps.sh" nodejs npm >&2
 

@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema } from 'graphql';
-import { accessLogFile, malformedLogLines, request as sendRequest, startServer } from './server_process.mjs';
+import { accessLogFile, freePort, malformedLogLines, request as sendRequest, startServer } from './server_process.mjs';
 
 const schemaFile = process.env.OBJPOOL_GRAPHQL_SCHEMA ??
   fileURLToPath(new URL('../schema.graphql', import.meta.url));
@@ -409,17 +409,6 @@ describe('access log', () => {
 
 describe('configuration from the environment', () => {
   // A port that was free a moment ago.
-  function freePort() {
-    return new Promise((resolve, reject) => {
-      const probe = net.createServer();
-      probe.on('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address();
-        probe.close(() => resolve(free));
-      });
-    });
-  }
-
   test('OBJPOOL_PORT and OBJPOOL_HOST set where the server listens', async () => {
     const envPort = await freePort();
     const envServer = await startServer([], {

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,6 +36,18 @@ export function startServer(args = [], { env = {}, listen = true } = {}) {
     };
     child.stdout.on('data', onData);
     child.on('exit', (code) => reject(new Error(`server exited early with ${code}: ${output}`)));
+  });
+}
+
+// A TCP port free on 127.0.0.1 a moment ago (the kernel's pick).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
   });
 }
 

@@ -9,7 +9,7 @@
 
 #include "metrics.hpp"
 #include "playground.hpp"
-#include "pool_registry.hpp"
+#include "pool_store.hpp"
 #include "request_checks.hpp"
 
 namespace objpool_graphql {
@@ -306,9 +306,9 @@ std::optional<MediaType> negotiate(std::optional<std::string_view> accept) {
     return best;
 }
 
-RequestHandler::RequestHandler(const gql::Engine& engine, const PoolRegistry& registry,
-                               Metrics& metrics, HandlerOptions options)
-    : engine_(engine), registry_(registry), metrics_(metrics), options_(options) {}
+RequestHandler::RequestHandler(const gql::Engine& engine, store::PoolStore& pools, Metrics& metrics,
+                               HandlerOptions options)
+    : engine_(engine), pools_(pools), metrics_(metrics), options_(options) {}
 
 HttpResponse RequestHandler::handle(const HttpRequest& request) const {
     HttpResponse response;
@@ -346,8 +346,19 @@ HttpResponse RequestHandler::route(const HttpRequest& request) const {
         return get ? text_response(200, "ok")
                    : method_not_allowed("GET", MediaType::Json, "use GET");
     }
+    if (target->path == "/readyz") {
+        if (!get) {
+            return method_not_allowed("GET", MediaType::Json, "use GET");
+        }
+        try {
+            pools_.ping();
+            return text_response(200, "ready");
+        } catch (const store::Unavailable& e) {
+            return text_response(503, std::string("store unavailable: ") + e.what());
+        }
+    }
     if (target->path == "/metrics") {
-        return get ? text_response(200, metrics_.render(registry_),
+        return get ? text_response(200, metrics_.render(pools_),
                                    "text/plain; version=0.0.4; charset=utf-8")
                    : method_not_allowed("GET", MediaType::Json, "use GET");
     }

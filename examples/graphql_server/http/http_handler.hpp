@@ -17,7 +17,9 @@ class Engine;
 
 namespace objpool_graphql {
 
-class PoolRegistry;
+namespace store {
+class PoolStore;
+}
 class Metrics;
 
 /// @brief One parsed HTTP request. Views point into storage owned by the caller.
@@ -67,12 +69,13 @@ struct HandlerOptions {
         true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
 };
 
-/// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz, /metrics, and the
+/// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz (liveness: the process
+/// answers), /readyz (readiness: 200 when the pool store answers, else 503), /metrics, and the
 /// playground (GET /graphql from a browser, /playground/*).
 /// Thread-safe: handle() may run on many threads at once.
 class RequestHandler {
 public:
-    RequestHandler(const gql::Engine& engine, const PoolRegistry& registry, Metrics& metrics,
+    RequestHandler(const gql::Engine& engine, store::PoolStore& pools, Metrics& metrics,
                    HandlerOptions options);
 
     /// @brief The response to `request`. Never throws: failures become 500 responses.
@@ -89,7 +92,7 @@ private:
     [[nodiscard]] HttpResponse route(const HttpRequest& request) const;
 
     const gql::Engine& engine_;
-    const PoolRegistry& registry_;
+    store::PoolStore& pools_;
     Metrics& metrics_;
     HandlerOptions options_;
 };

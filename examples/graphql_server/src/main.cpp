@@ -17,7 +17,7 @@
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "playground.hpp"
-#include "pool_registry.hpp"
+#include "pool_store.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
 
@@ -25,6 +25,7 @@ namespace {
 
 struct Settings {
     objpool_graphql::ServerOptions server;
+    std::string store = "memory";
     long long capacity = 1000;
     std::string policy = "FIFO";
     long long max_capacity = 10'000'000;
@@ -59,9 +60,15 @@ CLI::Option* add_option(CLI::App& app, const std::string& flag, Value& value,
 void add_options(CLI::App& app, Settings& settings) {
     add_option(app, "--host", settings.server.host, "Address to listen on");
     add_option(app, "--port", settings.server.port, "Port to listen on (0 picks a free one)");
-    add_option(app, "--capacity", settings.capacity, "Capacity of the \"default\" pool")
+    add_option(app, "--store", settings.store,
+               "Where the pools live: memory (this process; lost when it ends), sqlite:PATH (a "
+               "file, durable; processes on one host may share it) or redis://HOST:PORT[/DB] "
+               "(durable with appendonly yes and appendfsync always; replicas may share it)");
+    add_option(app, "--capacity", settings.capacity,
+               "Capacity of the \"default\" pool, when the store has none yet")
         ->check(CLI::PositiveNumber);
-    add_option(app, "--policy", settings.policy, "Policy of the \"default\" pool")
+    add_option(app, "--policy", settings.policy,
+               "Policy of the \"default\" pool, when the store has none yet")
         ->transform(CLI::IsMember({"FIFO", "LIFO", "BITMAP"}, CLI::ignore_case));
     add_option(app, "--max-capacity", settings.max_capacity, "Largest capacity createPool accepts")
         ->check(CLI::PositiveNumber);
@@ -99,6 +106,7 @@ void print_banner(const Settings& settings, unsigned port) {
     const std::string authority = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
     std::printf("objpool-graphql listening on http://%s (%u threads)\n", authority.c_str(),
                 settings.server.threads);
+    std::printf("Pool store: %s\n", settings.store.c_str());
     if (!settings.playground) {
         return;
     }
@@ -113,16 +121,35 @@ void print_banner(const Settings& settings, unsigned port) {
     }
 }
 
+// Creates the "default" pool unless the store has one: a durable store keeps it from an earlier
+// run or from another replica, with its ids out, and that one is kept as it is.
+void ensure_default_pool(objpool_graphql::store::PoolStore& pools, const Settings& settings) {
+    using namespace objpool_graphql::store;
+    try {
+        pools.create("default", settings.capacity, *parse_policy(settings.policy));
+    } catch (const PoolExists&) {
+        const auto existing = pools.stats("default");
+        if (existing && (existing->capacity != static_cast<std::size_t>(settings.capacity) ||
+                         policy_name(existing->policy) != settings.policy)) {
+            std::cerr << "objpool-graphql: the store's \"default\" pool is kept as it is ("
+                      << existing->capacity << " ids, " << policy_name(existing->policy)
+                      << "), not --capacity " << settings.capacity << " --policy "
+                      << settings.policy << "\n";
+        }
+    }
+}
+
 // Builds the pools, the engine and the server from `settings` and serves until SIGTERM/SIGINT.
 void serve(const Settings& settings) {
     using namespace objpool_graphql;
     gql::Engine engine(schema_sdl(), settings.limits);
-    PoolRegistry registry(static_cast<std::size_t>(settings.max_capacity));
-    registry.create("default", settings.capacity, *parse_policy(settings.policy));
+    const auto pools =
+        store::open_store(settings.store, static_cast<std::size_t>(settings.max_capacity));
+    ensure_default_pool(*pools, settings);
     Metrics metrics;
-    bind_resolvers(engine, registry, metrics);
+    bind_resolvers(engine, *pools, metrics);
     const RequestHandler handler(
-        engine, registry, metrics,
+        engine, *pools, metrics,
         HandlerOptions{settings.server.max_body_bytes, settings.playground});
     std::unique_ptr<AccessLog> access_log;
     if (!settings.access_log.empty()) {

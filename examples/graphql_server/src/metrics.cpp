@@ -2,8 +2,9 @@
 
 #include <cstdio>
 #include <tuple>
+#include <vector>
 
-#include "pool_registry.hpp"
+#include "pool_store.hpp"
 
 namespace objpool_graphql {
 
@@ -23,6 +24,12 @@ std::string_view root_field_name(RootField field) noexcept {
             return "getObject";
         case RootField::FreeObject:
             return "freeObject";
+        case RootField::AcquireLease:
+            return "acquireLease";
+        case RootField::RenewLease:
+            return "renewLease";
+        case RootField::ReleaseLease:
+            return "releaseLease";
     }
     return "unknown";
 }
@@ -120,10 +127,10 @@ void append_header(std::string& out, std::string_view name, std::string_view typ
 
 }  // namespace
 
-std::string Metrics::render(const PoolRegistry& registry) const {
+std::string Metrics::render(store::PoolStore& pools) const {
     std::string out;
     out.reserve(8192);
-    render_pools(out, registry);
+    render_pools(out, pools);
     render_fields(out);
     render_requests(out);
     render_latency(out);
@@ -131,8 +138,19 @@ std::string Metrics::render(const PoolRegistry& registry) const {
     return out;
 }
 
-void Metrics::render_pools(std::string& out, const PoolRegistry& registry) {
-    const auto pools = registry.all();
+void Metrics::render_pools(std::string& out, store::PoolStore& store) {
+    using store::PoolStats;
+    // The request counters matter most when the store is down: it costs the pool gauges only.
+    std::vector<PoolStats> pools;
+    bool store_up = true;
+    try {
+        pools = store.all();
+    } catch (const store::Unavailable&) {
+        store_up = false;
+    }
+    append_header(out, "objpool_store_up", "gauge",
+                  "1 when the pool store answered this scrape, 0 when it could not be reached.");
+    out.append("objpool_store_up ").append(store_up ? "1" : "0").append("\n");
     const auto pool_gauge = [&](std::string_view name, std::string_view help, auto value_of) {
         append_header(out, name, "gauge", help);
         for (const auto& pool : pools) {

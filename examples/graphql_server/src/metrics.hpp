@@ -11,11 +11,24 @@
 
 namespace objpool_graphql {
 
-class PoolRegistry;
+namespace store {
+class PoolStore;
+}
 
 /// @brief The root fields of the schema: the `field` label of the per-operation counters.
-enum class RootField { Pool, Pools, IsAllocated, CreatePool, DeletePool, GetObject, FreeObject };
-inline constexpr std::size_t root_field_count = 7;
+enum class RootField {
+    Pool,
+    Pools,
+    IsAllocated,
+    CreatePool,
+    DeletePool,
+    GetObject,
+    FreeObject,
+    AcquireLease,
+    RenewLease,
+    ReleaseLease
+};
+inline constexpr std::size_t root_field_count = 10;
 [[nodiscard]] std::string_view root_field_name(RootField field) noexcept;
 
 /// @brief What kind of GraphQL request reached /graphql: the `type` label of the request metrics.
@@ -25,8 +38,10 @@ inline constexpr std::size_t request_type_count = 3;
 [[nodiscard]] std::string_view request_type_name(RequestType type) noexcept;
 
 /// @brief The error codes resolvers report (extensions.code), plus INTERNAL for anything else.
-inline constexpr std::array<std::string_view, 5> error_codes = {
-    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY", "INTERNAL"};
+/// INTERNAL stays last: unknown codes count as it.
+inline constexpr std::array<std::string_view, 8> error_codes = {
+    "NOT_ALLOCATED", "NO_SUCH_POOL", "POOL_EXISTS", "BAD_CAPACITY",
+    "BAD_TTL",       "STALE_LEASE",  "UNAVAILABLE", "INTERNAL"};
 
 /// @brief The server's metrics. All members are safe to call from any thread.
 class Metrics {
@@ -45,8 +60,9 @@ public:
     /// @brief Any HTTP response, by status code.
     void count_response(int status) noexcept;
 
-    /// @brief The whole exposition, pool gauges read from `registry` at call time.
-    [[nodiscard]] std::string render(const PoolRegistry& registry) const;
+    /// @brief The whole exposition, pool gauges read from `pools` at call time (none while the
+    /// store cannot be reached).
+    [[nodiscard]] std::string render(store::PoolStore& pools) const;
 
 private:
     using Counter = std::atomic<std::uint64_t>;
@@ -78,7 +94,7 @@ private:
     }
 
     // The parts of render(), each appending its metric families to `out`.
-    static void render_pools(std::string& out, const PoolRegistry& registry);
+    static void render_pools(std::string& out, store::PoolStore& pools);
     void render_fields(std::string& out) const;
     void render_requests(std::string& out) const;
     void render_latency(std::string& out) const;

@@ -295,6 +295,8 @@ Lease MemoryStore::renew_lease(const std::string& pool, long long id, LeaseToken
     return find(pool)->renew_lease(id, token, ttl);
 }
 
+void MemoryStore::ping() {}
+
 void MemoryStore::release_lease(const std::string& pool, long long id, LeaseToken token) {
     find(pool)->release_lease(id, token);
 }

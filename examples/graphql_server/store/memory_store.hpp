@@ -37,6 +37,7 @@ public:
     Lease renew_lease(const std::string& pool, long long id, LeaseToken token,
                       std::chrono::milliseconds ttl) override;
     void release_lease(const std::string& pool, long long id, LeaseToken token) override;
+    void ping() override;
     [[nodiscard]] std::size_t max_capacity() const noexcept override { return max_capacity_; }
 
 private:

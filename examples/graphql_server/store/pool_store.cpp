@@ -6,7 +6,9 @@
 #if OBJPOOL_STORE_REDIS
 #include "redis_store.hpp"
 #endif
+#if OBJPOOL_STORE_SQLITE
 #include "sqlite_store.hpp"
+#endif
 
 namespace objpool_graphql::store {
 
@@ -89,6 +91,7 @@ bool in_pool(long long id, std::size_t capacity) noexcept {
 std::unique_ptr<PoolStore> open_store(std::string_view spec, std::size_t max_capacity) {
     if (spec == "memory")
         return std::make_unique<MemoryStore>(max_capacity);
+#if OBJPOOL_STORE_SQLITE
     constexpr std::string_view sqlite_prefix = "sqlite:";
     if (spec.substr(0, sqlite_prefix.size()) == sqlite_prefix) {
         const std::string_view path = spec.substr(sqlite_prefix.size());
@@ -96,6 +99,7 @@ std::unique_ptr<PoolStore> open_store(std::string_view spec, std::size_t max_cap
             throw std::invalid_argument("store \"sqlite:\" needs a file path");
         return std::make_unique<SqliteStore>(std::string(path), max_capacity);
     }
+#endif
 #if OBJPOOL_STORE_REDIS
     if (spec.substr(0, 8) == "redis://") {
         return std::make_unique<RedisStore>(RedisAddress::parse(spec), max_capacity);

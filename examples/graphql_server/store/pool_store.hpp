@@ -153,6 +153,10 @@ public:
     /// @throws StaleLease (nothing changes) when `id` is not leased with `token` now; NoSuchPool.
     virtual void release_lease(const std::string& pool, long long id, LeaseToken token) = 0;
 
+    /// @brief Returns once the store has answered a request that changes nothing (readiness).
+    /// @throws Unavailable when it cannot be reached now.
+    virtual void ping() = 0;
+
     /// @brief The largest capacity create() accepts.
     [[nodiscard]] virtual std::size_t max_capacity() const noexcept = 0;
 

@@ -374,20 +374,35 @@ private:
         return poll(&state, 1, 0) != 0;
     }
 
+    // Connects unless a failed attempt is too recent: after each failure in a row the next
+    // attempt waits twice as long (first_backoff up to max_backoff), so a server that is down
+    // is not hammered and the calls meanwhile fail at once with the last failure.
+    bool reconnect() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now < retry_at_)
+            return false;
+        std::string failure;
+        context_ = connect(address_, timeout_, failure);
+        if (context_ != nullptr) {
+            backoff_ = std::chrono::milliseconds(0);
+            return true;
+        }
+        backoff_ = std::clamp(backoff_ * 2, first_backoff, max_backoff);
+        retry_at_ = std::chrono::steady_clock::now() + backoff_;
+        last_failure_ = failure + " (next attempt in " + std::to_string(backoff_.count()) + " ms)";
+        return false;
+    }
+
     // Writes every command of `batch`, then reads each reply in order.
     void exchange(const std::vector<Request*>& batch) {
         if (context_ != nullptr && closed_by_peer(context_->fd)) {
             redisFree(context_);
             context_ = nullptr;
         }
-        if (context_ == nullptr) {
-            std::string failure;
-            context_ = connect(address_, timeout_, failure);
-            if (context_ == nullptr) {
-                for (Request* request : batch)
-                    request->failure = failure;
-                return;
-            }
+        if (context_ == nullptr && !reconnect()) {
+            for (Request* request : batch)
+                request->failure = last_failure_;
+            return;
         }
         std::vector<const char*> argv;
         std::vector<std::size_t> lengths;
@@ -419,9 +434,16 @@ private:
         }
     }
 
+    static constexpr std::chrono::milliseconds first_backoff{50};
+    static constexpr std::chrono::milliseconds max_backoff{1000};
+
     const RedisAddress address_;
     const std::chrono::milliseconds timeout_;
     redisContext* context_;  // used by thread_ only (nullptr: connect on next use)
+    // The back-off, used by thread_ only.
+    std::chrono::milliseconds backoff_{0};
+    std::chrono::steady_clock::time_point retry_at_{};
+    std::string last_failure_;
     std::mutex mutex_;
     std::condition_variable wakeup_;    // the thread: commands queued, or stopping
     std::condition_variable answered_;  // the callers: a batch is done
@@ -452,6 +474,16 @@ public:
     Reply command(const std::vector<std::string>& arguments) {
         const std::size_t turn = next_.fetch_add(1, std::memory_order_relaxed);
         return pipelines_[turn % pipelines_.size()]->call(arguments);
+    }
+
+    // PING on every connection: ready means that none of them is down or backing off.
+    void ping() {
+        const std::vector<std::string> ping{"PING"};
+        for (const auto& pipeline : pipelines_) {
+            Reply reply = pipeline->call(ping);
+            if (reply->type == REDIS_REPLY_ERROR)
+                throw Unavailable("redis: " + std::string(reply->str, reply->len));
+        }
     }
 
 private:
@@ -606,6 +638,10 @@ Lease RedisStore::renew_lease(const std::string& pool, long long id, LeaseToken 
               {std::to_string(id), std::to_string(token), std::to_string(ttl.count())}));
     check(*reply, pool, id);
     return to_lease(*reply);
+}
+
+void RedisStore::ping() {
+    connections_->ping();
 }
 
 void RedisStore::release_lease(const std::string& pool, long long id, LeaseToken token) {

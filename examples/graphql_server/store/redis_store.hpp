@@ -42,7 +42,9 @@ struct RedisAddress {
 /// turn of Redis (and one fsync) serves them all. Asio does not own these sockets yet: hiredis
 /// does the I/O as well as the formatting and parsing. A broken connection fails the calls in
 /// flight on it with Unavailable (they may or may not have run) and is made again for the next
-/// call; an idle connection the server closed is noticed and replaced before it is used.
+/// call; an idle connection the server closed is noticed and replaced before it is used. While
+/// the server cannot be reached, a connection retries with exponential back-off (50 ms doubling
+/// up to 1 s) and the calls in between fail at once with Unavailable; nothing is kept locally.
 class RedisStore final : public PoolStore {
 public:
     /// @brief Tuning of a RedisStore.
@@ -72,6 +74,7 @@ public:
     Lease renew_lease(const std::string& pool, long long id, LeaseToken token,
                       std::chrono::milliseconds ttl) override;
     void release_lease(const std::string& pool, long long id, LeaseToken token) override;
+    void ping() override;
     [[nodiscard]] std::size_t max_capacity() const noexcept override { return max_capacity_; }
 
 private:

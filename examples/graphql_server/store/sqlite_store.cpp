@@ -656,6 +656,11 @@ Lease SqliteStore::renew_lease(const std::string& pool, long long id, LeaseToken
     });
 }
 
+void SqliteStore::ping() {
+    // An empty write transaction: answers once this process can take the file's write lock.
+    writer_->call([](Operations&) { return true; });
+}
+
 void SqliteStore::release_lease(const std::string& pool, long long id, LeaseToken token) {
     writer_->call([&](Operations& ops) {
         PoolRow row = ops.open(pool);

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "http_handler.hpp"
+#include "memory_store.hpp"
 #include "metrics.hpp"
-#include "pool_registry.hpp"
 #include "request_checks.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
@@ -22,14 +22,14 @@ namespace {
 
 struct HostileFixture {
     gql::Engine engine{schema_sdl()};
-    PoolRegistry registry{1000};
+    store::MemoryStore pools{1000};
     Metrics metrics;
-    RequestHandler handler{engine, registry, metrics, HandlerOptions{4 * 1024 * 1024}};
+    RequestHandler handler{engine, pools, metrics, HandlerOptions{4 * 1024 * 1024}};
 
     HostileFixture() {
-        registry.create("default", 10, Policy::Fifo);
-        bind_resolvers(engine, registry, metrics);
-        (void)registry.get("default");  // one id out, so "unchanged" is not just "empty"
+        pools.create("default", 10, store::Policy::Fifo);
+        bind_resolvers(engine, pools, metrics);
+        (void)pools.get("default");  // one id out, so "unchanged" is not just "empty"
     }
 
     HttpResponse post(std::string body) {
@@ -55,7 +55,7 @@ struct HostileFixture {
     }
 
     void check_pool_unchanged() {
-        const auto stats = registry.stats("default");
+        const auto stats = pools.stats("default");
         CHECK(stats->allocated == 1);
         CHECK(stats->available == 9);
     }

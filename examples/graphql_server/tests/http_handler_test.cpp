@@ -1,13 +1,14 @@
 #include <objpool_catch.hpp>
 
+#include <atomic>
 #include <string>
 
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
 #include "http_handler.hpp"
+#include "memory_store.hpp"
 #include "metrics.hpp"
-#include "pool_registry.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
 
@@ -16,16 +17,62 @@ using nlohmann::json;
 
 namespace {
 
-// A server without sockets: the engine, the registry (with "default" of 10 ids) and the handler.
+// A memory store that can be taken down: while `down` is set, every call throws Unavailable, as
+// a durable store does when it cannot be reached.
+class SwitchableStore final : public store::PoolStore {
+public:
+    std::atomic<bool> down{false};
+
+    store::PoolStats create(const std::string& name, long long capacity,
+                            store::Policy policy) override {
+        return reachable().create(name, capacity, policy);
+    }
+    void erase(const std::string& name) override { reachable().erase(name); }
+    std::optional<store::Id> get(const std::string& name) override { return reachable().get(name); }
+    bool free(const std::string& name, long long id) override { return reachable().free(name, id); }
+    bool is_allocated(const std::string& name, long long id) override {
+        return reachable().is_allocated(name, id);
+    }
+    std::optional<store::PoolStats> stats(const std::string& name) override {
+        return reachable().stats(name);
+    }
+    std::vector<store::PoolStats> all() override { return reachable().all(); }
+    std::optional<store::Lease> acquire_lease(const std::string& pool,
+                                              std::chrono::milliseconds ttl) override {
+        return reachable().acquire_lease(pool, ttl);
+    }
+    store::Lease renew_lease(const std::string& pool, long long id, store::LeaseToken token,
+                             std::chrono::milliseconds ttl) override {
+        return reachable().renew_lease(pool, id, token, ttl);
+    }
+    void release_lease(const std::string& pool, long long id, store::LeaseToken token) override {
+        reachable().release_lease(pool, id, token);
+    }
+    void ping() override { reachable().ping(); }
+    [[nodiscard]] std::size_t max_capacity() const noexcept override {
+        return memory_.max_capacity();
+    }
+
+private:
+    store::MemoryStore& reachable() {
+        if (down)
+            throw store::Unavailable("test store is down");
+        return memory_;
+    }
+    store::MemoryStore memory_{1000};
+};
+
+// A server without sockets: the engine, a memory store (with "default" of 10 ids) and the
+// handler.
 struct Fixture {
     gql::Engine engine{schema_sdl()};
-    PoolRegistry registry{1000};
+    SwitchableStore pools;
     Metrics metrics;
-    RequestHandler handler{engine, registry, metrics, HandlerOptions{4096}};
+    RequestHandler handler{engine, pools, metrics, HandlerOptions{4096}};
 
     Fixture() {
-        registry.create("default", 10, Policy::Fifo);
-        bind_resolvers(engine, registry, metrics);
+        pools.create("default", 10, store::Policy::Fifo);
+        bind_resolvers(engine, pools, metrics);
     }
 
     HttpResponse post(const std::string& body, std::string_view accept = {},
@@ -142,6 +189,46 @@ TEST_CASE("handler: field errors carry extensions.code", "[handler]") {
     CHECK_FALSE(f.post_query(R"({ isAllocated(id: 11) })").body.find("false") == std::string::npos);
 }
 
+TEST_CASE("handler: a store that cannot be reached: UNAVAILABLE, /readyz 503, /healthz 200",
+          "[handler]") {
+    Fixture f;
+    CHECK(f.get("/readyz").status == 200);
+    CHECK(f.get("/readyz").body == "ready");
+    const auto first = f.post_query("mutation { getObject }");
+    REQUIRE(body_of(first).at("data").at("getObject") == 1);
+
+    f.pools.down = true;
+    for (const char* query :
+         {"mutation { getObject }", "mutation { freeObject(id: 1) }", "{ pool { available } }",
+          "{ pools { name } }", "{ isAllocated(id: 1) }",
+          R"(mutation { createPool(name: "x", capacity: 1) { name } })",
+          R"(mutation { deletePool(name: "x") })"}) {
+        CAPTURE(query);
+        const auto response = f.post_query(query);
+        CHECK(response.status == 200);
+        CHECK(error_code_of(response) == "UNAVAILABLE");
+    }
+    const auto ready = f.get("/readyz");
+    CHECK(ready.status == 503);
+    CHECK(ready.body.find("test store is down") != std::string::npos);
+    CHECK(f.get("/healthz").status == 200);
+    const auto metrics = f.get("/metrics");
+    CHECK(metrics.status == 200);
+    CHECK(metrics.body.find("objpool_store_up 0\n") != std::string::npos);
+    CHECK(metrics.body.find("objpool_pool_capacity{") == std::string::npos);
+    CHECK(metrics.body.find(
+              "objpool_graphql_field_errors_total{field=\"getObject\",code=\"UNAVAILABLE\"} 1\n") !=
+          std::string::npos);
+
+    f.pools.down = false;
+    CHECK(f.get("/readyz").status == 200);
+    CHECK(f.get("/metrics").body.find("objpool_store_up 1\n") != std::string::npos);
+    const auto second = f.post_query("mutation { getObject }");
+    CHECK(body_of(second).at("data").at("getObject") == 2);  // nothing was kept aside
+    HttpRequest post_ready{"POST", "/readyz", {}, {}};
+    CHECK(f.handler.handle(post_ready).status == 405);
+}
+
 TEST_CASE("handler: exhausted pool gives null", "[handler]") {
     Fixture f;
     f.post_query(R"(mutation { createPool(name: "one", capacity: 1) { name } })");
@@ -218,7 +305,7 @@ TEST_CASE("handler: GET", "[handler]") {
     CHECK(response.status == 405);
     CHECK(response.header("Allow") == "POST");
     CHECK(body_of(response).at("errors").at(0).at("message").is_string());
-    CHECK(f.registry.stats("default")->allocated == 0);  // not executed
+    CHECK(f.pools.stats("default")->allocated == 0);  // not executed
 
     CHECK(f.get("/graphql").status == 400);
     CHECK(f.get("/graphql?query=%7Bpools%7Bname%7D%7D&variables=%5B%5D").status == 400);

@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "memory_store.hpp"
 #include "metrics.hpp"
-#include "pool_registry.hpp"
 
 using namespace objpool_graphql;
 
@@ -14,10 +14,10 @@ bool contains(const std::string& text, const std::string& part) {
 }  // namespace
 
 TEST_CASE("metrics: pool gauges, field counters, histogram", "[metrics]") {
-    PoolRegistry registry(100);
-    registry.create("default", 10, Policy::Fifo);
-    registry.create("we\"ird\\", 5, Policy::Lifo);
-    (void)registry.get("default");
+    store::MemoryStore pools(100);
+    pools.create("default", 10, store::Policy::Fifo);
+    pools.create("we\"ird\\", 5, store::Policy::Lifo);
+    (void)pools.get("default");
     Metrics metrics;
     metrics.count_field(RootField::GetObject);
     metrics.count_field(RootField::GetObject);
@@ -28,7 +28,7 @@ TEST_CASE("metrics: pool gauges, field counters, histogram", "[metrics]") {
     metrics.count_response(200);
     metrics.count_response(413);
 
-    const auto text = metrics.render(registry);
+    const auto text = metrics.render(pools);
     CHECK(contains(text, "# TYPE objpool_pool_capacity gauge\n"));
     CHECK(contains(text, "objpool_pool_capacity{pool=\"default\"} 10\n"));
     CHECK(contains(text, "objpool_pool_allocated{pool=\"default\"} 1\n"));

@@ -8,9 +8,9 @@
 #include <gql/engine.hpp>
 
 #include "http_handler.hpp"
+#include "memory_store.hpp"
 #include "metrics.hpp"
 #include "playground.hpp"
-#include "pool_registry.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
 
@@ -23,9 +23,9 @@ constexpr std::string_view browser_accept =
 
 struct PlaygroundFixture {
     explicit PlaygroundFixture(bool playground = true)
-        : handler{engine, registry, metrics, HandlerOptions{4096, playground}} {
-        registry.create("default", 10, Policy::Fifo);
-        bind_resolvers(engine, registry, metrics);
+        : handler{engine, pools, metrics, HandlerOptions{4096, playground}} {
+        pools.create("default", 10, store::Policy::Fifo);
+        bind_resolvers(engine, pools, metrics);
     }
 
     HttpResponse request(std::string_view method, std::string_view target,
@@ -37,7 +37,7 @@ struct PlaygroundFixture {
     }
 
     gql::Engine engine{schema_sdl()};
-    PoolRegistry registry{1000};
+    store::MemoryStore pools{1000};
     Metrics metrics;
     RequestHandler handler;
 };

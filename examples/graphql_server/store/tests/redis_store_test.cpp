@@ -63,8 +63,19 @@ TEST_CASE("redis: SIGKILL of the server mid-way through gets loses no acknowledg
     CHECK(unavailable == client_count);
     CHECK_FALSE(duplicate);
     CHECK_THROWS_AS(store.get("p"), Unavailable);
+    CHECK_THROWS_AS(store.ping(), Unavailable);
 
-    server.restart();  // replays its AOF; the same store connects again
+    server.restart();  // replays its AOF; the same store connects again, after its back-off
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (;;) {
+        try {
+            store.ping();
+            break;
+        } catch (const Unavailable&) {
+            REQUIRE(std::chrono::steady_clock::now() < deadline);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
     for (const Id id : ledger) {
         INFO("id " << id);
         CHECK(store.is_allocated("p", id));

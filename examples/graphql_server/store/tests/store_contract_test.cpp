@@ -66,6 +66,7 @@ void require_library_order(PoolStore& store, Policy policy, int steps) {
 TEMPLATE_TEST_CASE("store: create, stats, all and erase", "[store]", STORE_BACKENDS) {
     TestType backend;
     auto store = backend.open();
+    CHECK_NOTHROW(store->ping());
     CHECK(store->all().empty());
     const PoolStats created = store->create("b", 10, Policy::Lifo);
     CHECK(created.name == "b");
