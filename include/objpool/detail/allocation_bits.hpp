@@ -33,6 +33,9 @@ public:
         return true;
     }
 
+    /// Every bit clear, as at creation. O(slots / 64).
+    void clear() noexcept { words_.clear(); }
+
     [[nodiscard]] std::size_t bytes() const noexcept { return words_.bytes(); }
 
 private:

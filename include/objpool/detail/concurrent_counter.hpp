@@ -107,6 +107,13 @@ public:
         }
     }
 
+    /// @brief Every stripe back to 0. @pre no other thread uses the counter meanwhile.
+    void reset() noexcept {
+        for (Stripe& stripe : stripes_) {
+            stripe.value.store(0, std::memory_order_relaxed);
+        }
+    }
+
     /// @brief The sum of the stripes. O(16).
     [[nodiscard]] std::int64_t sum() const noexcept {
         std::int64_t total = 0;
