@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -42,6 +43,14 @@ public:
             raise_bad_alloc();
         }
     }
+
+    /// `size` zero values, or an empty array when the memory cannot be had (no exception).
+    ZeroedArray(std::size_t size, std::nothrow_t /*tag*/) noexcept
+        // NOLINTNEXTLINE(cppcoreguidelines-no-malloc): calloc, as above
+        : data_(static_cast<T*>(size <= std::numeric_limits<std::size_t>::max() / sizeof(T)
+                                    ? std::calloc(size, sizeof(T))
+                                    : nullptr)),
+          size_(data_ != nullptr ? size : 0) {}
 
     ZeroedArray(ZeroedArray&& other) noexcept
         : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}

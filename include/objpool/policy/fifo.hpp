@@ -24,11 +24,11 @@ namespace objpool {
 /// possible (useful when stale ids may still be in flight).
 ///
 /// A slot taken by acquire_slot() (an id pool's try_claim) stays in the ring, marked by a second
-/// bit, and acquire() passes over it when it comes to it; given back before that, it takes its
-/// place in the ring back.
+/// bit a slot (allocated at the first acquire_slot), and acquire() passes over it when it comes
+/// to it; given back before that, it takes its place in the ring back.
 ///
-/// Memory: 4 bytes + 2 bits a slot. get and free: O(1), no allocation (get amortized O(1) once
-/// slots have been claimed).
+/// Memory: 4 bytes + 1 bit a slot (+1 bit once acquire_slot has been used). get and free: O(1),
+/// no allocation.
 struct Fifo {
     /// @brief The free list (see objpool/policy.hpp for the interface).
     class FreeList {
@@ -37,7 +37,6 @@ struct Fifo {
         explicit FreeList(std::size_t capacity)
             : ring_(capacity),
               allocated_(capacity),
-              claimed_(capacity),
               capacity_(capacity),
               queued_(capacity) {}
 
@@ -75,14 +74,18 @@ struct Fifo {
             return true;
         }
 
-        /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise. The slot
-        /// stays in the ring, marked, and acquire() passes over it: the others keep their order.
+        /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise, or when the
+        /// marks (1 bit a slot, allocated by the first call) cannot be allocated. The slot stays
+        /// in the ring, marked, and acquire() passes over it: the others keep their order.
         /// @pre `slot < capacity()`.
         /// @par Complexity
-        /// O(1).
+        /// O(1) (the first call: the allocation).
         bool acquire_slot(std::size_t slot) noexcept {
             if (allocated_.test(slot)) {
                 return false;
+            }
+            if (!claimed_.try_allocate(capacity_)) {  // GCOVR_EXCL_BR_LINE: out of memory
+                return false;                          // GCOVR_EXCL_LINE: (not provoked)
             }
             allocated_.set(slot);
             claimed_.set(slot);
@@ -122,7 +125,8 @@ struct Fifo {
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
         /// @brief The number of free slots.
         [[nodiscard]] std::size_t available() const noexcept { return queued_; }
-        /// @brief Heap bytes of bookkeeping (4 bytes + 2 bits a slot).
+        /// @brief Heap bytes of bookkeeping (4 bytes + 1 bit a slot, +1 bit once acquire_slot
+        /// has been used).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
             return ring_.bytes() + allocated_.bytes() + claimed_.bytes();
         }
@@ -141,7 +145,8 @@ struct Fifo {
 
         detail::ZeroedArray<std::uint32_t> ring_;
         detail::AllocationBits allocated_;
-        detail::AllocationBits claimed_;  // set while a slot taken by acquire_slot is in the ring
+        // Set while a slot taken by acquire_slot is in the ring; allocated by the first one.
+        detail::AllocationBits claimed_;
         std::size_t capacity_;
         std::size_t queued_;    // free slots in the ring
         std::size_t claimed_in_ring_ = 0;  // set bits of claimed_

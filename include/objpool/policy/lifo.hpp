@@ -22,18 +22,17 @@ namespace objpool {
 /// likely still in cache, which makes Lifo the fastest choice for churn.
 ///
 /// A slot taken by acquire_slot() (an id pool's try_claim) stays in the stack, marked by a bit
-/// of its own, and acquire() passes over it when it comes to the top; given back before that, it
-/// takes its place in the stack back (not the top).
+/// a slot (allocated at the first acquire_slot), and acquire() passes over it when it comes to
+/// the top; given back before that, it takes its place in the stack back (not the top).
 ///
-/// Memory: 4 bytes + 1 bit a slot. get and free: O(1), no allocation (get amortized O(1) once
-/// slots have been claimed).
+/// Memory: 4 bytes a slot (+1 bit once acquire_slot has been used). get and free: O(1), no
+/// allocation.
 struct Lifo {
     /// @brief The free list (see objpool/policy.hpp for the interface).
     class FreeList {
     public:
         /// @brief All `capacity` slots free. O(1): the array is zero pages until touched.
-        explicit FreeList(std::size_t capacity)
-            : links_(capacity), claimed_(capacity), capacity_(capacity) {}
+        explicit FreeList(std::size_t capacity) : links_(capacity), capacity_(capacity) {}
 
         /// @brief The most recently freed slot, else the lowest never-used one, else capacity().
         std::size_t acquire() noexcept {
@@ -72,14 +71,18 @@ struct Lifo {
             return true;
         }
 
-        /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise. The slot
-        /// stays in the stack, marked, and acquire() passes over it: the others keep their
-        /// order. @pre `slot < capacity()`.
+        /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise, or when the
+        /// marks (1 bit a slot, allocated by the first call) cannot be allocated. The slot stays
+        /// in the stack, marked, and acquire() passes over it: the others keep their order.
+        /// @pre `slot < capacity()`.
         /// @par Complexity
-        /// O(1).
+        /// O(1) (the first call: the allocation).
         bool acquire_slot(std::size_t slot) noexcept {
             if (is_allocated(slot)) {
                 return false;
+            }
+            if (!claimed_.try_allocate(capacity_)) {  // GCOVR_EXCL_BR_LINE: out of memory
+                return false;                          // GCOVR_EXCL_LINE: (not provoked)
             }
             claimed_.set(slot);
             ++claimed_in_stack_;
@@ -104,7 +107,8 @@ struct Lifo {
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
         /// @brief The number of free slots.
         [[nodiscard]] std::size_t available() const noexcept { return capacity_ - allocated_; }
-        /// @brief Heap bytes of bookkeeping (4 bytes + 1 bit a slot).
+        /// @brief Heap bytes of bookkeeping (4 bytes a slot, +1 bit once acquire_slot has been
+        /// used).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
             return links_.bytes() + claimed_.bytes();
         }
@@ -115,7 +119,8 @@ struct Lifo {
         static constexpr std::uint32_t out = 0xFFFF'FFFFU;
 
         detail::ZeroedArray<std::uint32_t> links_;
-        detail::AllocationBits claimed_;  // set while a slot taken by acquire_slot is in the stack
+        // Set while a slot taken by acquire_slot is in the stack; allocated by the first one.
+        detail::AllocationBits claimed_;
         std::size_t capacity_;
         std::size_t head_ = 0;       // the first free slot; capacity_ when none is free
         std::size_t allocated_ = 0;  // slots out
