@@ -36,7 +36,9 @@ public:
                 id = *free_.begin();
                 free_.erase(free_.begin());
             }
-        } else {
+        } else if (!is_fifo || out_.size() < count_) {
+            // Fifo checks its count of free ids first; the stacks pop until they find one,
+            // passing over (and dropping) the claimed ids still waiting even when none is free.
             while (!waiting_.empty() && !id) {
                 const std::uint32_t next = is_fifo ? waiting_.front() : waiting_.back();
                 if (is_fifo) {
