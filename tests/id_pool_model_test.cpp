@@ -114,8 +114,8 @@ private:
 
     std::uint32_t count_;
     std::set<std::uint32_t> out_;
-    std::set<std::uint32_t> free_;              // Bitmap
-    std::deque<std::uint32_t> waiting_;         // Fifo (front first) and the stacks (back first)
+    std::set<std::uint32_t> free_;             // Bitmap
+    std::deque<std::uint32_t> waiting_;        // Fifo (front first) and the stacks (back first)
     std::set<std::uint32_t> claimed_waiting_;  // claimed, still in waiting_
 };
 

@@ -168,10 +168,9 @@ struct has_acquire_slot : std::false_type {};
 template <class List>
 struct has_acquire_slot<List,
                         std::void_t<decltype(std::declval<List&>().acquire_slot(std::size_t{}))>>
-    : std::bool_constant<std::is_same_v<decltype(std::declval<List&>().acquire_slot(
-                                            std::size_t{})),
-                                        bool> &&
-                         noexcept(std::declval<List&>().acquire_slot(std::size_t{}))> {};
+    : std::bool_constant<
+          std::is_same_v<decltype(std::declval<List&>().acquire_slot(std::size_t{})),
+                         bool>&& noexcept(std::declval<List&>().acquire_slot(std::size_t{}))> {};
 
 template <class List, class = void>
 struct has_reset : std::false_type {};

@@ -74,7 +74,8 @@ private:
 
     void give_back() noexcept {
         if (pool_ != nullptr && !std::exchange(pool_, nullptr)->try_free(id_)) {
-            detail::report_error("objpool: an IdLease's id was freed through the pool before the lease");
+            detail::report_error(
+                "objpool: an IdLease's id was freed through the pool before the lease");
         }
     }
 

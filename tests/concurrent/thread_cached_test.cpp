@@ -378,7 +378,7 @@ TEMPLATE_LIST_TEST_CASE("ThreadCached: try_claim reaches the shared list and the
     pool.free(*b);
     CHECK(pool.try_claim(*a));
     CHECK(pool.is_allocated(*a));
-    CHECK(pool.get() == b);  // the cache's top, untouched by the claim
+    CHECK(pool.get() == b);           // the cache's top, untouched by the claim
     CHECK_FALSE(pool.try_claim(*b));  // out: not in the cache any more, not in the shared list
 
     // An id in another thread's cache is not claimed (get would not take it either).

@@ -143,8 +143,7 @@ TEMPLATE_LIST_TEST_CASE("An id pool refuses ranges that do not fit", "[contract]
 namespace {
 
 template <class Pool>
-constexpr bool can_claim_v =
-    objpool::free_list_traits<typename Pool::FreeList>::has_acquire_slot;
+constexpr bool can_claim_v = objpool::free_list_traits<typename Pool::FreeList>::has_acquire_slot;
 
 // Puts the pool in a state where freed ids wait in the policy's order: takes all 8 ids, then
 // frees 6, 2, 7 (ids 1, 3, 4, 5, 8 stay out until `release_rest`).
@@ -368,8 +367,8 @@ TEMPLATE_LIST_TEST_CASE("An IdLease whose id was freed behind it reports it and 
     pool.free(lease.id());
     const auto other = pool.get();  // may be the same id: the lease must not free it
     REQUIRE(other);
-    const auto previous =
-        objpool::set_error_handler([](const char* message) noexcept { reported.push_back(message); });
+    const auto previous = objpool::set_error_handler(
+        [](const char* message) noexcept { reported.push_back(message); });
     lease = {};
     objpool::set_error_handler(previous);
     if (*other == 1) {

@@ -112,7 +112,7 @@ struct UserQueue {
         std::vector<std::size_t> ring_;
         std::vector<bool> out_;
         std::vector<bool> taken_;  // taken by acquire_slot, still in the ring or above fresh_
-        std::size_t fresh_ = 0;  // slots below it have been handed out
+        std::size_t fresh_ = 0;    // slots below it have been handed out
         std::size_t head_ = 0;
         std::size_t queued_ = 0;
         std::size_t taken_waiting_ = 0;

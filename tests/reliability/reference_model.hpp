@@ -167,8 +167,8 @@ public:
 
 private:
     std::vector<bool> out_;
-    std::deque<std::size_t> freed_;   // fifo: front is oldest; lifo: back is newest
-    std::set<std::size_t> free_set_;  // lowest: freed slots
+    std::deque<std::size_t> freed_;          // fifo: front is oldest; lifo: back is newest
+    std::set<std::size_t> free_set_;         // lowest: freed slots
     std::set<std::size_t> claimed_waiting_;  // claimed, still queued or never used
     std::size_t fresh_ = 0;
     Order order_;

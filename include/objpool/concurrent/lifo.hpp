@@ -135,9 +135,8 @@ public:
     bool acquire_slot(std::size_t slot) noexcept {
         std::uint8_t expected = free_state;
         // acq_rel: sees the previous owner's writes (its release was a release CAS).
-        if (!states_[slot].compare_exchange_strong(expected, taken_in_stack,
-                                                   std::memory_order_acq_rel,
-                                                   std::memory_order_relaxed)) {
+        if (!states_[slot].compare_exchange_strong(
+                expected, taken_in_stack, std::memory_order_acq_rel, std::memory_order_relaxed)) {
             return false;
         }
         released_.add(-1);

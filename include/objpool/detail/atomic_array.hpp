@@ -73,7 +73,9 @@ public:
 
     /// @brief Every element back to zero (plain writes). @pre no other thread accesses the
     /// array meanwhile.
-    void clear() noexcept { values_.clear(); }
+    void clear() noexcept {
+        values_.clear();
+    }
 
     /// @brief The number of elements.
     [[nodiscard]] std::size_t size() const noexcept {

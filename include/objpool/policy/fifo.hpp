@@ -35,10 +35,7 @@ struct Fifo {
     public:
         /// @brief All `capacity` slots free. O(1): the arrays are zero pages until touched.
         explicit FreeList(std::size_t capacity)
-            : ring_(capacity),
-              allocated_(capacity),
-              capacity_(capacity),
-              queued_(capacity) {}
+            : ring_(capacity), allocated_(capacity), capacity_(capacity), queued_(capacity) {}
 
         /// @brief The lowest never-used slot, else the slot freed longest ago, else capacity().
         std::size_t acquire() noexcept {
@@ -85,7 +82,7 @@ struct Fifo {
                 return false;
             }
             if (!claimed_.try_allocate(capacity_)) {  // GCOVR_EXCL_BR_LINE: out of memory
-                return false;                          // GCOVR_EXCL_LINE: (not provoked)
+                return false;                         // GCOVR_EXCL_LINE: (not provoked)
             }
             allocated_.set(slot);
             claimed_.set(slot);
@@ -148,10 +145,10 @@ struct Fifo {
         // Set while a slot taken by acquire_slot is in the ring; allocated by the first one.
         detail::AllocationBits claimed_;
         std::size_t capacity_;
-        std::size_t queued_;    // free slots in the ring
+        std::size_t queued_;               // free slots in the ring
         std::size_t claimed_in_ring_ = 0;  // set bits of claimed_
-        std::size_t head_ = 0;  // position of the next slot to hand out
-        std::size_t tail_ = 0;  // position the next freed slot goes to
+        std::size_t head_ = 0;             // position of the next slot to hand out
+        std::size_t tail_ = 0;             // position the next freed slot goes to
     };
 };
 

@@ -82,7 +82,7 @@ struct Lifo {
                 return false;
             }
             if (!claimed_.try_allocate(capacity_)) {  // GCOVR_EXCL_BR_LINE: out of memory
-                return false;                          // GCOVR_EXCL_LINE: (not provoked)
+                return false;                         // GCOVR_EXCL_LINE: (not provoked)
             }
             claimed_.set(slot);
             ++claimed_in_stack_;
@@ -122,8 +122,8 @@ struct Lifo {
         // Set while a slot taken by acquire_slot is in the stack; allocated by the first one.
         detail::AllocationBits claimed_;
         std::size_t capacity_;
-        std::size_t head_ = 0;       // the first free slot; capacity_ when none is free
-        std::size_t allocated_ = 0;  // slots out
+        std::size_t head_ = 0;              // the first free slot; capacity_ when none is free
+        std::size_t allocated_ = 0;         // slots out
         std::size_t claimed_in_stack_ = 0;  // set bits of claimed_
     };
 };
