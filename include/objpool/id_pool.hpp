@@ -143,7 +143,7 @@ public:
     /// claimed id in their ring or stack, marked, and pass over it when they come to it (an id
     /// claimed and freed before that goes back to its former place rather than where free()
     /// would put it); Bitmap sets its bit. Concurrent pools: of several threads claiming the
-    /// same id, or claiming it while others get(), exactly one ends up with it; in a
+    /// same id, or claiming it while others get(), exactly one ends up with it; in an
     /// objpool::ThreadCached pool, a free id that sits in another thread's cache is not claimed
     /// (false), as get() does not take ids from other threads' caches either. Needs a free list
     /// with `acquire_slot` (every built-in one); with a list that lacks it, a call fails to
@@ -186,11 +186,10 @@ public:
 
     /// @brief Calls `f(id)` for every id that is out, in ascending order.
     ///
-    /// `f` may free the id it is given (not others, and it may not call get or try_claim in a
-    /// single-threaded pool: what it then sees is unspecified). What `f` throws propagates, and
-    /// the ids after that one are not visited. Concurrent pools: each id is reported if it was
-    /// out when its turn came (the visit is not one atomic snapshot: ids got or freed meanwhile
-    /// by other threads may or may not be seen).
+    /// Each id is reported if it is out when its turn comes: `f` may free ids or take new ones,
+    /// and a change to an id after its turn is not seen. What `f` throws propagates, and the
+    /// ids after that one are not visited. Concurrent pools: the visit is not one atomic
+    /// snapshot; ids got or freed meanwhile by other threads may or may not be seen.
     /// @par Complexity
     /// O(capacity) calls of the free list's is_allocated, plus the calls of `f`.
     template <class Function>
