@@ -47,6 +47,10 @@ static_assert(sizeof(Payload) == 64, "the benchmarks' object is 64 bytes");
 inline const char* policy_name(objpool::Fifo /*unused*/) { return "Fifo"; }
 inline const char* policy_name(objpool::Lifo /*unused*/) { return "Lifo"; }
 inline const char* policy_name(objpool::Bitmap /*unused*/) { return "Bitmap"; }
+template <class Policy>
+std::string policy_name(objpool::Counted<Policy> /*unused*/) {
+    return std::string("Counted<") + policy_name(Policy{}) + ">";
+}
 
 template <class Policy, class Lifecycle>
 std::string layer_name(const char* layer, Policy policy, Lifecycle /*unused*/) {
@@ -268,9 +272,11 @@ void for_each_implementation(Visitor&& visit) {
     visit(Type<IdPoolImpl<objpool::Fifo>>{});
     visit(Type<IdPoolImpl<objpool::Lifo>>{});
     visit(Type<IdPoolImpl<objpool::Bitmap>>{});
+    visit(Type<IdPoolImpl<objpool::Counted<objpool::Lifo>>>{});
     visit(Type<RawImpl<objpool::Fifo, objpool::Reuse>>{});
     visit(Type<RawImpl<objpool::Lifo, objpool::Reuse>>{});
     visit(Type<RawImpl<objpool::Bitmap, objpool::Reuse>>{});
+    visit(Type<RawImpl<objpool::Counted<objpool::Lifo>, objpool::Reuse>>{});
     visit(Type<RawImpl<objpool::Fifo, objpool::ConstructOnGet>>{});
     visit(Type<RawImpl<objpool::Lifo, objpool::ConstructOnGet>>{});
     visit(Type<RawImpl<objpool::Bitmap, objpool::ConstructOnGet>>{});

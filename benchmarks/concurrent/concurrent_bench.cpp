@@ -51,6 +51,7 @@
 namespace {
 
 using objpool::Bitmap;
+using objpool::Counted;
 using objpool::Fifo;
 using objpool::Lifo;
 using objpool::Locked;
@@ -114,6 +115,10 @@ struct PolicyName<Bitmap> {
 template <class Policy>
 struct PolicyName<Locked<Policy>> {
     static std::string get() { return "Locked<" + PolicyName<Policy>::get() + ">"; }
+};
+template <class Policy>
+struct PolicyName<Counted<Policy>> {
+    static std::string get() { return "Counted<" + PolicyName<Policy>::get() + ">"; }
 };
 template <class Policy, std::size_t CacheCapacity>
 struct PolicyName<ThreadCached<Policy, CacheCapacity>> {
@@ -336,6 +341,7 @@ using Peers = std::tuple<                        //
     ConcurrentObjectPool<ThreadCached<Bitmap>>,  //
     ConcurrentObjectPool<ThreadCached<Lifo, 16>>,   //
     ConcurrentObjectPool<ThreadCached<Lifo, 256>>,  //
+    ConcurrentObjectPool<Counted<ThreadCached<Lifo>>>,  //
     GlibcNewDelete,                              //
     Mimalloc,                                    //
     Jemalloc,                                    //
@@ -350,6 +356,7 @@ using Peers = std::tuple<                        //
     ConcurrentIdPool<ThreadCached<Lifo>>,        //
     ConcurrentIdPool<ThreadCached<Fifo>>,        //
     ConcurrentIdPool<ThreadCached<Bitmap>>,      //
+    ConcurrentIdPool<Counted<Lifo>>,             //
     MoodycamelQueueIds,                          //
     BoostStackIds,                               //
     BoostQueueIds,                               //

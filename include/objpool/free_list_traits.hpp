@@ -41,6 +41,11 @@
 ///   slot is neither out nor available; unclaim() makes it out again, release_claimed() makes
 ///   it available. A concurrent object pool over such a list runs its reset hook between the
 ///   two steps and keeps no "out" bits of its own. Fallback: the pool's own atomic "out" bits.
+/// - `list.record_get(bool got)`, `list.record_free(bool freed)`,
+///   `list.record_wait(std::chrono::nanoseconds)`, all `noexcept`, and `clist.statistics()`
+///   (objpool::Counted's list): the pools report each get, each free and each sleep of
+///   get_for / get_until, and offer `statistics()`. Fallback: nothing is recorded, no clock is
+///   read, and a pool's `statistics()` fails to compile with an `objpool:` message.
 ///
 /// - `list.acquire_slot(slot)`, `bool`, `noexcept`: if `slot` is free, marks it allocated and
 ///   returns true; otherwise returns false and changes nothing. Precondition: `slot <
@@ -64,6 +69,7 @@
 /// recommended, not required.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -177,6 +183,17 @@ struct has_reset : std::false_type {};
 template <class List>
 struct has_reset<List, std::void_t<decltype(std::declval<List&>().reset())>>
     : std::bool_constant<noexcept(std::declval<List&>().reset())> {};
+struct has_statistics : std::false_type {};
+template <class List>
+struct has_statistics<
+    List, std::void_t<decltype(std::declval<List&>().record_get(true)),
+                      decltype(std::declval<List&>().record_free(true)),
+                      decltype(std::declval<List&>().record_wait(std::chrono::nanoseconds{})),
+                      decltype(std::declval<const List&>().statistics())>>
+    : std::bool_constant<noexcept(std::declval<List&>().record_get(true)) &&
+                         noexcept(std::declval<List&>().record_free(true)) &&
+                         noexcept(std::declval<List&>().record_wait(std::chrono::nanoseconds{}))> {
+};
 
 template <class List, class = void>
 struct declares_thread_safe : std::false_type {};
@@ -240,6 +257,9 @@ struct free_list_traits {
     static constexpr bool has_acquire_slot = detail::has_acquire_slot<List>::value;
     /// @brief Whether `List` has its own `reset`.
     static constexpr bool has_reset = detail::has_reset<List>::value;
+    /// @brief Whether `List` counts what the pools do (record_get, record_free, record_wait and
+    /// statistics(), as objpool::Counted's list).
+    static constexpr bool has_statistics = detail::has_statistics<List>::value;
 
     /// @brief `list.acquire()`.
     static std::size_t acquire(List& list) noexcept { return list.acquire(); }
@@ -287,6 +307,41 @@ struct free_list_traits {
             list.publish_cached();
         } else {
             static_cast<void>(list);
+        }
+    }
+    /// @brief `list.record_get(got)`, else nothing: a pool's get handed something out (`got`)
+    /// or found the pool exhausted.
+    static void record_get(List& list, bool got) noexcept {
+        if constexpr (has_statistics) {
+            list.record_get(got);
+        } else {
+            static_cast<void>(list);
+            static_cast<void>(got);
+        }
+    }
+    /// @brief `list.record_free(freed)`, else nothing: a pool's free gave something back
+    /// (`freed`) or was refused.
+    static void record_free(List& list, bool freed) noexcept {
+        if constexpr (has_statistics) {
+            list.record_free(freed);
+        } else {
+            static_cast<void>(list);
+            static_cast<void>(freed);
+        }
+    }
+    /// @brief Runs `wait()` (a pool's sleep in get_for / get_until) and returns its result;
+    /// with `list.record_wait`, also times it and records the time.
+    template <class Wait>
+    static auto timed_wait(List& list, Wait&& wait) {
+        if constexpr (has_statistics) {
+            const auto started = std::chrono::steady_clock::now();
+            auto result = wait();
+            list.record_wait(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                std::chrono::steady_clock::now() - started));
+            return result;
+        } else {
+            static_cast<void>(list);
+            return wait();
         }
     }
     /// @brief `list.is_allocated(slot)`.

@@ -18,6 +18,7 @@
 #include "error.hpp"
 #include "free_list_traits.hpp"
 #include "id_lease.hpp"
+#include "statistics.hpp"
 
 namespace objpool {
 
@@ -71,7 +72,7 @@ public:
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap. Never allocates. Progress under
     /// concurrency is the free list's (docs/concurrency.md).
-    [[nodiscard]] std::optional<Id> get() noexcept { return to_optional(traits::acquire(slots_)); }
+    [[nodiscard]] std::optional<Id> get() noexcept { return counted_get(traits::acquire(slots_)); }
 
     /// @brief An available id, waiting up to `timeout` for one to be freed; std::nullopt when
     /// none became available in time. Concurrent pools only.
@@ -99,10 +100,12 @@ public:
                       "objpool: get_for and get_until belong to the concurrent pools");
         std::size_t slot = traits::acquire(slots_);
         if (slot == capacity() && Clock::now() < deadline) {
-            slot = waiters_.wait_until(
-                deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
+            slot = traits::timed_wait(slots_, [this, &deadline] {
+                return waiters_.wait_until(
+                    deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
+            });
         }
-        return to_optional(slot);
+        return counted_get(slot);
     }
 
     /// @brief Gives `id` back (in a concurrent pool, waking one thread waiting in get_for /
@@ -115,11 +118,14 @@ public:
     void free(Id id) {
         const std::size_t slot = ids_.to_slot(id);
         if (slot >= capacity()) {
+            traits::record_free(slots_, false);
             raise_bad_free(id, BadFree::Reason::out_of_range);
         }
         if (!traits::release(slots_, slot)) {
+            traits::record_free(slots_, false);
             raise_bad_free(id, BadFree::Reason::not_allocated);
         }
+        traits::record_free(slots_, true);
         notify_waiters();
     }
 
@@ -130,8 +136,10 @@ public:
     bool try_free(Id id) noexcept {
         const std::size_t slot = ids_.to_slot(id);
         if (slot >= capacity() || !traits::release(slots_, slot)) {
+            traits::record_free(slots_, false);
             return false;
         }
+        traits::record_free(slots_, true);
         notify_waiters();
         return true;
     }
@@ -152,9 +160,14 @@ public:
     /// O(1) for Fifo and Lifo (a get that passes over a claimed id pays one more step),
     /// O(log64 n) at worst for Bitmap; ThreadCached adds a scan of the calling thread's cache.
     /// Never allocates. Wait-free (Lifo, Fifo) or lock-free (Bitmap) in the concurrent pools.
+    /// objpool::Counted counts a claim that took its id as a get, and a refused one not at all.
     [[nodiscard]] bool try_claim(Id id) noexcept {
         const std::size_t slot = ids_.to_slot(id);
-        return slot < capacity() && traits::acquire_slot(slots_, slot);
+        if (slot >= capacity() || !traits::acquire_slot(slots_, slot)) {
+            return false;
+        }
+        traits::record_get(slots_, true);  // objpool::Counted: a claim that took its id is a get
+        return true;
     }
 
     /// @brief Gives every id back: the pool is as if freshly constructed (the same ids come in
@@ -169,7 +182,7 @@ public:
     /// O(capacity) for the built-in policies (their bookkeeping is cleared; the pages written
     /// are those a full pool would use). A free list without `reset` falls back to freeing each
     /// id that is out, in ascending order (the next ids then follow that list's order for those
-    /// frees). Never allocates.
+    /// frees). Never allocates. objpool::Counted's counts are kept (they are not frees).
     void free_all() noexcept { traits::reset(slots_); }
 
     /// @brief An available id in an objpool::IdLease that frees it when destroyed; an empty
@@ -177,11 +190,11 @@ public:
     /// @par Complexity
     /// As get().
     [[nodiscard]] IdLease<BasicIdPool> lease() noexcept {
-        const std::size_t slot = traits::acquire(slots_);
-        if (slot == capacity()) {
+        const std::optional<Id> id = counted_get(traits::acquire(slots_));
+        if (!id) {
             return {};
         }
-        return IdLease<BasicIdPool>(this, ids_.to_id(slot));
+        return IdLease<BasicIdPool>(this, *id);
     }
 
     /// @brief Calls `f(id)` for every id that is out, in ascending order.
@@ -223,6 +236,14 @@ public:
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
         return traits::bookkeeping_bytes(slots_);
     }
+    /// @brief What the pool has counted since it was created (objpool::PoolStatistics). Only
+    /// for a policy wrapped in objpool::Counted. Under concurrency, exact when no call is in
+    /// flight. O(1) (concurrent: O(16)).
+    [[nodiscard]] PoolStatistics statistics() const noexcept {
+        static_assert(traits::has_statistics,
+                      "objpool: statistics() needs a policy wrapped in objpool::Counted");
+        return slots_.statistics();
+    }
 
 private:
     // Wakes a thread waiting in get_for / get_until (concurrent pools; nobody waits otherwise).
@@ -233,10 +254,12 @@ private:
         }
     }
 
-    [[nodiscard]] std::optional<Id> to_optional(std::size_t slot) const noexcept {
+    [[nodiscard]] std::optional<Id> counted_get(std::size_t slot) noexcept {
         if (slot == capacity()) {
+            traits::record_get(slots_, false);
             return std::nullopt;
         }
+        traits::record_get(slots_, true);
         return ids_.to_id(slot);
     }
 

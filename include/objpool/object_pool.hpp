@@ -26,6 +26,7 @@
 #include "free_list_traits.hpp"
 #include "lease.hpp"
 #include "lifecycle.hpp"
+#include "statistics.hpp"
 
 namespace objpool {
 
@@ -209,8 +210,10 @@ public:
         check_arguments<Args...>();
         std::size_t slot = traits::acquire(slots_);
         if (slot == capacity() && Clock::now() < deadline) {
-            slot = waiters_.wait_until(
-                deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
+            slot = traits::timed_wait(slots_, [this, &deadline] {
+                return waiters_.wait_until(
+                    deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
+            });
         }
         return take(slot, std::forward<Args>(args)...);
     }
@@ -237,6 +240,7 @@ public:
     void free(T* object) {
         const std::size_t slot = objects_.index_of(object);
         if (slot >= capacity()) {
+            traits::record_free(slots_, false);
             raise_bad_free(object, BadFree::Reason::out_of_range);
         }
         if (!give_back(slot, object)) {
@@ -249,7 +253,11 @@ public:
     /// @throws only what the reset hook throws.
     bool try_free(T* object) {
         const std::size_t slot = objects_.index_of(object);
-        return slot < capacity() && give_back(slot, object);
+        if (slot >= capacity()) {
+            traits::record_free(slots_, false);
+            return false;
+        }
+        return give_back(slot, object);
     }
 
     /// @brief The id (1 .. capacity) of one of this pool's slots, or 0 for any other address.
@@ -310,6 +318,14 @@ public:
         } else {
             return traits::bookkeeping_bytes(slots_);
         }
+    }
+    /// @brief What the pool has counted since it was created (objpool::PoolStatistics). Only
+    /// for a policy wrapped in objpool::Counted. Under concurrency, exact when no call is in
+    /// flight. O(1) (concurrent: O(16)).
+    [[nodiscard]] PoolStatistics statistics() const noexcept {
+        static_assert(traits::has_statistics,
+                      "objpool: statistics() needs a policy wrapped in objpool::Counted");
+        return slots_.statistics();
     }
 
 private:
@@ -387,6 +403,7 @@ private:
     template <class... Args>
     OBJPOOL_DETAIL_ALWAYS_INLINE T* take(std::size_t slot, Args&&... args) {
         if (slot == capacity()) {
+            traits::record_get(slots_, false);
             return nullptr;
         }
         T* const object = objects_.at(slot);
@@ -407,6 +424,7 @@ private:
         if constexpr (record_owns_out_bits) {
             record_.set_out(slot);  // the last step: the object is out from here on
         }
+        traits::record_get(slots_, true);
         return object;
     }
 
@@ -435,10 +453,17 @@ private:
         construct_guarded(object, slot);
     }
 
+    // release_object(), counted (objpool::Counted).
+    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
+        const bool freed = release_object(slot, object);
+        traits::record_free(slots_, freed);
+        return freed;
+    }
+
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
     // The object is claimed before the reset hook or destructor runs, so that if the hook
     // throws the object is still out, and concurrent frees run them once.
-    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
+    OBJPOOL_DETAIL_ALWAYS_INLINE bool release_object(std::size_t slot, T* object) {
         if constexpr (reuses) {
             if (reset_) {
                 if (!claim_and_reset(slot, object)) {

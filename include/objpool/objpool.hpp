@@ -37,4 +37,5 @@
 #include "policy/fifo.hpp"
 #include "policy/lifo.hpp"
 #include "pool_resource.hpp"
+#include "statistics.hpp"
 #include "version.hpp"

@@ -9,6 +9,7 @@ import net from 'node:net';
 import { accessLogFile, malformedLogLines, request as sendRequest, startServer } from './server_process.mjs';
 
 const READ_TIMEOUT_S = 1;        // --read-timeout: short, so the slow-client tests are quick
+const WRITE_TIMEOUT_S = 1;       // --write-timeout: likewise
 const MAX_BODY = 1024 * 1024;    // the default --max-body-bytes
 const MAX_QUERY_BYTES = 100000;  // the default --max-query-bytes
 
@@ -89,7 +90,7 @@ function statusOf(text) {
 before(async () => {
   ({ child: server, port, stop: stopServer } = await startServer([
     '--capacity', '50', '--policy', 'FIFO', '--threads', '4', '--access-log', serverLog.path,
-    '--read-timeout', String(READ_TIMEOUT_S),
+    '--read-timeout', String(READ_TIMEOUT_S), '--write-timeout', String(WRITE_TIMEOUT_S),
   ]));
   baseline = await defaultPool();
 });
@@ -422,5 +423,27 @@ describe('slow clients', () => {
       assert.equal(response.status, 200);
     }
     socket.destroy();
+  });
+
+  test('a client that stops reading is cut off after the write timeout', async () => {
+    const requests = 40000;  // 64 MiB of responses: more than loopback's socket buffers hold
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    await new Promise((r) => socket.on('connect', r));
+    socket.pause();
+    socket.write('GET /schema.graphql HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(requests));
+    await new Promise((r) => setTimeout(r, WRITE_TIMEOUT_S * 1000 + 1500));
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => { received += chunk; });
+    const closed = await new Promise((resolve) => {
+      socket.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10000);
+      socket.resume();
+    });
+    socket.destroy();
+    const responses = (received.match(/HTTP\/1\.1 200 OK\r\n/g) || []).length;
+    assert.ok(closed, 'the server closed the connection');
+    assert.ok(responses > 0 && responses < requests, `${responses} of ${requests} responses before the cut`);
   });
 });

@@ -85,21 +85,27 @@ inline const StripeOwner& own_stripe() noexcept {
     return owner;
 }
 
-/// @brief A signed count split over 16 cache-line-sized stripes; each thread adds to its own
-/// stripe (objpool::detail::StripeOwner), and the value is the sum.
+/// @brief `Count` signed counts split over 16 cache-line-sized stripes; each thread adds to its
+/// own stripe (objpool::detail::StripeOwner), and each value is the sum over the stripes.
 ///
-/// For statistics that every operation updates but few read (a pool's available count): two
-/// threads updating one atomic bounce its cache line between their cores on every operation,
-/// which costs more than the operation itself; and a locked read-modify-write costs 8 to 12 ns
-/// even uncontended. A thread that owns its stripe updates it with a relaxed load and store
-/// (no locked instruction); latecomers sharing the last stripe use fetch_add. The sum is exact
-/// when no update is in flight; during updates it is a value in transit.
-class StripedCounter {
+/// For statistics that every operation updates but few read (a pool's available count, the
+/// counts of objpool::Counted): two threads updating one atomic bounce its cache line between
+/// their cores on every operation, which costs more than the operation itself; and a locked
+/// read-modify-write costs 8 to 12 ns even uncontended. A thread that owns its stripe updates
+/// it with a relaxed load and store (no locked instruction); latecomers sharing the last stripe
+/// use fetch_add. A sum is exact when no update is in flight; during updates it is a value in
+/// transit.
+template <std::size_t Count>
+class StripedCounters {
+    static_assert(Count >= 1 && Count * sizeof(std::int64_t) <= cache_line_bytes,
+                  "objpool: a stripe holds one cache line of counts");
+
 public:
-    /// @brief Adds `delta` (relaxed: the count carries no data).
-    void add(std::int64_t delta) noexcept {
+    /// @brief Adds `delta` to count `which` (relaxed: the count carries no data).
+    /// @pre `which < Count`.
+    void add(std::size_t which, std::int64_t delta) noexcept {
         const StripeOwner& owner = own_stripe();
-        std::atomic<std::int64_t>& value = stripes_[owner.index].value;
+        std::atomic<std::int64_t>& value = stripes_[owner.index].values[which];
         if (owner.exclusive) {
             value.store(value.load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
         } else {
@@ -107,28 +113,44 @@ public:
         }
     }
 
-    /// @brief Every stripe back to 0. @pre no other thread uses the counter meanwhile.
+    /// @brief Every count back to 0. @pre no other thread uses the counters meanwhile.
     void reset() noexcept {
         for (Stripe& stripe : stripes_) {
-            stripe.value.store(0, std::memory_order_relaxed);
+            for (std::atomic<std::int64_t>& value : stripe.values) {
+                value.store(0, std::memory_order_relaxed);
+            }
         }
     }
 
-    /// @brief The sum of the stripes. O(16).
-    [[nodiscard]] std::int64_t sum() const noexcept {
+    /// @brief Count `which`: the sum of the stripes. O(16). @pre `which < Count`.
+    [[nodiscard]] std::int64_t sum(std::size_t which) const noexcept {
         std::int64_t total = 0;
         for (const Stripe& stripe : stripes_) {
-            total += stripe.value.load(std::memory_order_relaxed);
+            total += stripe.values[which].load(std::memory_order_relaxed);
         }
         return total;
     }
 
 private:
     struct alignas(cache_line_bytes) Stripe {
-        std::atomic<std::int64_t> value{0};
+        std::atomic<std::int64_t> values[Count] = {};
     };
 
     Stripe stripes_[StripeOwner::exclusive_stripe_count + 1];
+};
+
+/// @brief One striped count (see objpool::detail::StripedCounters).
+class StripedCounter {
+public:
+    /// @brief Adds `delta` (relaxed: the count carries no data).
+    void add(std::int64_t delta) noexcept { counts_.add(0, delta); }
+    /// @brief The sum of the stripes. O(16).
+    [[nodiscard]] std::int64_t sum() const noexcept { return counts_.sum(0); }
+    /// @brief Back to 0. @pre no other thread uses the counter meanwhile.
+    void reset() noexcept { counts_.reset(); }
+
+private:
+    StripedCounters<1> counts_;
 };
 
 }  // namespace objpool::detail

@@ -90,8 +90,11 @@ void Validator::check_variables(OperationDefinition& operation, const Scope& sco
             const std::string& name = usage.variable->text;
             auto it = definitions.find(name);
             if (it == definitions.end()) {
-                error("Variable \"$" + name + "\" is not defined" + in_operation + '.',
-                      {usage.variable->location, operation.location});
+                std::string message = "Variable \"$" + name;
+                message += "\" is not defined";
+                message += in_operation;
+                message += '.';
+                error(std::move(message), {usage.variable->location, operation.location});
                 continue;
             }
             used[name] = true;

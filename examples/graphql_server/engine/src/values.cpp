@@ -248,6 +248,65 @@ void check_literal(const Value& value, const TypeRef& type, std::size_t depth, c
     }
 }
 
+namespace {
+
+// A list type at `depth`: a single value is coerced as a list of one (GraphQL's input
+// coercion of lists).
+bool coerce_list_literal(const Value& value, const TypeRef& type, std::size_t depth,
+                         const Type& named, const nlohmann::json* variables, nlohmann::json& out,
+                         std::string& error) {
+    out = nlohmann::json::array();
+    if (value.kind != Value::Kind::List) {
+        nlohmann::json item;
+        if (!coerce_literal(value, type, depth + 1, named, variables, item, error)) {
+            return false;
+        }
+        out.push_back(std::move(item));
+        return true;
+    }
+    for (const Value& element : value.list) {
+        nlohmann::json item;
+        if (!coerce_literal(element, type, depth + 1, named, variables, item, error)) {
+            return false;
+        }
+        out.push_back(std::move(item));
+    }
+    return true;
+}
+
+bool coerce_object_literal(const Value& value, const Type& named, const nlohmann::json* variables,
+                           nlohmann::json& out, std::string& error) {
+    out = nlohmann::json::object();
+    for (const InputValueDef& definition : named.input_fields) {
+        const Value* provided = nullptr;
+        for (const ObjectField& field : value.fields) {
+            if (field.name == definition.name) {
+                provided = &field.value;
+            }
+        }
+        // A variable that was not supplied leaves the field absent.
+        if (provided != nullptr && provided->kind == Value::Kind::Variable &&
+            (variables == nullptr || !variables->contains(provided->text))) {
+            provided = nullptr;
+        }
+        if (provided != nullptr) {
+            if (!coerce_literal(*provided, definition.type, 0, *definition.named, variables,
+                                out[definition.name], error)) {
+                return false;
+            }
+        } else if (definition.default_value) {
+            out[definition.name] = definition.coerced_default;
+        } else if (definition.type.non_null_at(0)) {
+            error = "Field \"" + named.name + "." + definition.name + "\" of required type \"" +
+                    definition.type.to_string() + "\" was not provided.";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 bool coerce_literal(const Value& value, const TypeRef& type, std::size_t depth, const Type& named,
                     const nlohmann::json* variables, nlohmann::json& out, std::string& error) {
     if (value.kind == Value::Kind::Variable) {
@@ -267,55 +326,11 @@ bool coerce_literal(const Value& value, const TypeRef& type, std::size_t depth, 
         return true;
     }
     if (is_list_at(type, depth)) {
-        out = nlohmann::json::array();
-        if (value.kind != Value::Kind::List) {
-            nlohmann::json item;
-            if (!coerce_literal(value, type, depth + 1, named, variables, item, error)) {
-                return false;
-            }
-            out.push_back(std::move(item));
-            return true;
-        }
-        for (const Value& element : value.list) {
-            nlohmann::json item;
-            if (!coerce_literal(element, type, depth + 1, named, variables, item, error)) {
-                return false;
-            }
-            out.push_back(std::move(item));
-        }
-        return true;
+        return coerce_list_literal(value, type, depth, named, variables, out, error);
     }
     switch (named.kind) {
-        case TypeKind::InputObject: {
-            out = nlohmann::json::object();
-            for (const InputValueDef& definition : named.input_fields) {
-                const Value* provided = nullptr;
-                for (const ObjectField& field : value.fields) {
-                    if (field.name == definition.name) {
-                        provided = &field.value;
-                    }
-                }
-                // A variable that was not supplied leaves the field absent.
-                if (provided != nullptr && provided->kind == Value::Kind::Variable &&
-                    (variables == nullptr || !variables->contains(provided->text))) {
-                    provided = nullptr;
-                }
-                if (provided != nullptr) {
-                    if (!coerce_literal(*provided, definition.type, 0, *definition.named, variables,
-                                        out[definition.name], error)) {
-                        return false;
-                    }
-                } else if (definition.default_value) {
-                    out[definition.name] = definition.coerced_default;
-                } else if (definition.type.non_null_at(0)) {
-                    error = "Field \"" + named.name + "." + definition.name +
-                            "\" of required type \"" + definition.type.to_string() +
-                            "\" was not provided.";
-                    return false;
-                }
-            }
-            return true;
-        }
+        case TypeKind::InputObject:
+            return coerce_object_literal(value, named, variables, out, error);
         case TypeKind::Enum:
             out = value.text;
             return true;
