@@ -46,7 +46,6 @@
 ///   (objpool::Counted's list): the pools report each get, each free and each sleep of
 ///   get_for / get_until, and offer `statistics()`. Fallback: nothing is recorded, no clock is
 ///   read, and a pool's `statistics()` fails to compile with an `objpool:` message.
-///
 /// - `list.acquire_slot(slot)`, `bool`, `noexcept`: if `slot` is free, marks it allocated and
 ///   returns true; otherwise returns false and changes nothing. Precondition: `slot <
 ///   capacity()`. It must leave the order in which acquire() hands out the other slots as it
@@ -183,6 +182,8 @@ struct has_reset : std::false_type {};
 template <class List>
 struct has_reset<List, std::void_t<decltype(std::declval<List&>().reset())>>
     : std::bool_constant<noexcept(std::declval<List&>().reset())> {};
+
+template <class List, class = void>
 struct has_statistics : std::false_type {};
 template <class List>
 struct has_statistics<
