@@ -191,10 +191,9 @@ struct has_statistics<
                       decltype(std::declval<List&>().record_free(true)),
                       decltype(std::declval<List&>().record_wait(std::chrono::nanoseconds{})),
                       decltype(std::declval<const List&>().statistics())>>
-    : std::bool_constant<noexcept(std::declval<List&>().record_get(true)) &&
-                         noexcept(std::declval<List&>().record_free(true)) &&
-                         noexcept(std::declval<List&>().record_wait(std::chrono::nanoseconds{}))> {
-};
+    : std::bool_constant<noexcept(std::declval<List&>().record_get(true))&& noexcept(
+          std::declval<List&>().record_free(
+              true))&& noexcept(std::declval<List&>().record_wait(std::chrono::nanoseconds{}))> {};
 
 template <class List, class = void>
 struct declares_thread_safe : std::false_type {};

@@ -57,8 +57,9 @@ namespace objpool {
 /// at most capacity / 16, so that caches can hold no more than a small part of a small pool;
 /// a pool under 32 slots has no caches and behaves as `Policy`.
 ///
-/// Memory: `Policy`'s free list, plus 1 byte a slot and 1 per 64 slots (zero pages until used), plus, per thread
-/// that used the pool, 64 bytes and 4 bytes a cached slot (320 bytes at the default).
+/// Memory: `Policy`'s free list, plus 1 byte a slot and 1 per 64 slots (zero pages until used),
+/// plus, per thread that used the pool, 64 bytes and 4 bytes a cached slot (320 bytes at the
+/// default).
 ///
 /// Progress: a get or free that stays within the thread's cache is wait-free; one that moves
 /// slots has `Policy`'s progress guarantee for each slot moved. A thread's first get or free on

@@ -46,8 +46,8 @@ public:
 
     /// `size` zero values, or an empty array when the memory cannot be had (no exception).
     ZeroedArray(std::size_t size, std::nothrow_t /*tag*/) noexcept
-        // NOLINTNEXTLINE(cppcoreguidelines-no-malloc): calloc, as above
         : data_(static_cast<T*>(size <= std::numeric_limits<std::size_t>::max() / sizeof(T)
+                                    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc): as above
                                     ? std::calloc(size, sizeof(T))
                                     : nullptr)),
           size_(data_ != nullptr ? size : 0) {}
