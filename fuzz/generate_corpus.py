@@ -34,11 +34,13 @@ def id_pool():
         for id_type in range(2):
             for capacity_index in (1, 3, 7, 8, 13):
                 config = policy + 3 * id_type
-                # get-heavy, then free-heavy, then mixed
+                # get-heavy, then free-heavy, then mixed, then with the whole interface
                 body = [config, capacity_index, rng.randrange(256)]
                 body += [0] * 12
                 body += steps(rng, 40, [1, 2, 3], 3)
                 body += steps(rng, 40, [0, 0, 1, 2, 3], 3)
+                # claims, leases, visits and the odd reset among gets and frees
+                body += steps(rng, 60, [0, 0, 1, 2, 3, 3, 4, 4, 5, 6, 7], 3)
                 write("id_pool", f"policy{policy}_id{id_type}_capacity{capacity_index}", body)
 
 

@@ -1,6 +1,7 @@
-// IdPool under arbitrary get / free / try_free sequences, for every policy and two id types,
-// with ids handed out, already freed, never handed out and out of range; every result and the
-// pool's whole state are checked against the reference model after each step.
+// IdPool under arbitrary get / free / try_free / try_claim / lease / free_all /
+// for_each_allocated sequences, for every policy and two id types, with ids handed out, already
+// freed, never handed out and out of range; every result and the pool's whole state are checked
+// against the reference model after each step.
 //
 // Input: byte 0 picks the policy and the id type, byte 1 the capacity, then one step a byte
 // (the low 3 bits the operation), each followed by the bytes its argument needs.
@@ -55,7 +56,7 @@ void run(Input& input, std::size_t capacity) {
     };
     std::size_t steps = 0;
     while (!input.empty()) {
-        switch (input.byte() % 4) {
+        switch (input.byte() % 8) {
             case 0: {
                 const auto id = pool.get();
                 const auto slot = model.get();
@@ -88,6 +89,40 @@ void run(Input& input, std::size_t capacity) {
             case 2: {
                 const Id id = pick_id();
                 OBJPOOL_FUZZ_EXPECT(pool.try_free(id) == model.free(slot_of_id(id)));
+                break;
+            }
+            case 3: {
+                const Id id = pick_id();
+                OBJPOOL_FUZZ_EXPECT(pool.try_claim(id) == model.claim(slot_of_id(id)));
+                handed_out.push_back(id);
+                break;
+            }
+            case 4: {
+                auto lease = pool.lease();
+                const auto slot = model.get();
+                OBJPOOL_FUZZ_EXPECT(static_cast<bool>(lease) == slot.has_value());
+                if (lease) {
+                    OBJPOOL_FUZZ_EXPECT(lease.id() == id_of_slot(*slot));
+                    if (input.byte() % 2 == 0) {
+                        handed_out.push_back(lease.release());  // stays out
+                    } else {
+                        model.free(*slot);  // the lease gives it back below
+                    }
+                }
+                break;
+            }
+            case 5: {
+                // Rarely: a whole-pool reset would hide the state the other steps build up.
+                if (input.byte() % 8 == 0) {
+                    pool.free_all();
+                    model.reset();
+                }
+                break;
+            }
+            case 6: {
+                std::vector<std::size_t> visited;
+                pool.for_each_allocated([&](Id id) { visited.push_back(slot_of_id(id)); });
+                OBJPOOL_FUZZ_EXPECT(visited == model.out_slots());
                 break;
             }
             default: {

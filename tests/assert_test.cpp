@@ -64,3 +64,13 @@ TEST_CASE("A PoolResource needs an upstream resource", "[pool_resource][assert]"
     const objpool::PoolResource<objpool::Lifo> resource(16, 4);
     CHECK(resource.available() == 4);
 }
+
+TEST_CASE("An empty IdLease has no id to give or release", "[id_lease][assert]") {
+    objpool::IdPool<objpool::Lifo> pool(1);
+    auto held = pool.lease();
+    auto empty = pool.lease();
+    REQUIRE_FALSE(empty);
+    CHECK_THROWS_WITH(empty.id(), "the id of an empty IdLease");
+    CHECK_THROWS_WITH(empty.release(), "release() of an empty IdLease");
+    CHECK(held.id() == 1);
+}

@@ -46,6 +46,20 @@
 ///   (objpool::Counted's list): the pools report each get, each free and each sleep of
 ///   get_for / get_until, and offer `statistics()`. Fallback: nothing is recorded, no clock is
 ///   read, and a pool's `statistics()` fails to compile with an `objpool:` message.
+/// - `list.acquire_slot(slot)`, `bool`, `noexcept`: if `slot` is free, marks it allocated and
+///   returns true; otherwise returns false and changes nothing. Precondition: `slot <
+///   capacity()`. It must leave the order in which acquire() hands out the other slots as it
+///   was; a list may skip the taken slot lazily (a stack or a ring that meets it later passes
+///   over it). A slot taken this way and released before the list has passed over it may go
+///   back to its former place instead of where release() puts a slot. Thread-safe lists: of
+///   several threads taking the same slot, with acquire_slot or acquire, exactly one gets it.
+///   Fallback: none; the id pools' try_claim stops compiling with an `objpool:` message (only
+///   where it is called), since taking one slot out of an arbitrary list without disturbing
+///   the order of the others needs the list's help.
+/// - `list.reset()`, `noexcept`: every slot free, the list as at construction (the same order
+///   of acquires follows). Thread-safe lists: no other member may run meanwhile. Fallback:
+///   release() of every allocated slot in ascending order, after which acquire() follows the
+///   list's order for those releases rather than a fresh list's.
 ///
 /// ## Ordering rule (single-threaded lists)
 /// A slot that has never been handed out is handed out only after every lower-numbered slot
@@ -155,6 +169,21 @@ struct has_claim<List, std::void_t<decltype(std::declval<List&>().claim(std::siz
 };
 
 template <class List, class = void>
+struct has_acquire_slot : std::false_type {};
+template <class List>
+struct has_acquire_slot<List,
+                        std::void_t<decltype(std::declval<List&>().acquire_slot(std::size_t{}))>>
+    : std::bool_constant<
+          std::is_same_v<decltype(std::declval<List&>().acquire_slot(std::size_t{})),
+                         bool>&& noexcept(std::declval<List&>().acquire_slot(std::size_t{}))> {};
+
+template <class List, class = void>
+struct has_reset : std::false_type {};
+template <class List>
+struct has_reset<List, std::void_t<decltype(std::declval<List&>().reset())>>
+    : std::bool_constant<noexcept(std::declval<List&>().reset())> {};
+
+template <class List, class = void>
 struct has_statistics : std::false_type {};
 template <class List>
 struct has_statistics<
@@ -162,10 +191,9 @@ struct has_statistics<
                       decltype(std::declval<List&>().record_free(true)),
                       decltype(std::declval<List&>().record_wait(std::chrono::nanoseconds{})),
                       decltype(std::declval<const List&>().statistics())>>
-    : std::bool_constant<noexcept(std::declval<List&>().record_get(true)) &&
-                         noexcept(std::declval<List&>().record_free(true)) &&
-                         noexcept(std::declval<List&>().record_wait(std::chrono::nanoseconds{}))> {
-};
+    : std::bool_constant<noexcept(std::declval<List&>().record_get(true))&& noexcept(
+          std::declval<List&>().record_free(
+              true))&& noexcept(std::declval<List&>().record_wait(std::chrono::nanoseconds{}))> {};
 
 template <class List, class = void>
 struct declares_thread_safe : std::false_type {};
@@ -225,12 +253,43 @@ struct free_list_traits {
     /// @brief Whether `List` releases in two steps (claim, then unclaim or release_claimed).
     static constexpr bool has_claim = detail::has_claim<List>::value;
 
+    /// @brief Whether `List` has its own `acquire_slot` (what the id pools' try_claim needs).
+    static constexpr bool has_acquire_slot = detail::has_acquire_slot<List>::value;
+    /// @brief Whether `List` has its own `reset`.
+    static constexpr bool has_reset = detail::has_reset<List>::value;
     /// @brief Whether `List` counts what the pools do (record_get, record_free, record_wait and
     /// statistics(), as objpool::Counted's list).
     static constexpr bool has_statistics = detail::has_statistics<List>::value;
 
     /// @brief `list.acquire()`.
     static std::size_t acquire(List& list) noexcept { return list.acquire(); }
+    /// @brief `list.acquire_slot(slot)`: takes exactly `slot` if it is free. No fallback: a
+    /// call for a list without it fails to compile with an `objpool:` message.
+    static bool acquire_slot(List& list, std::size_t slot) noexcept {
+        static_assert(has_acquire_slot,
+                      "objpool: this free list cannot hand out a chosen slot: give it bool "
+                      "acquire_slot(std::size_t slot) noexcept (see objpool/free_list_traits.hpp)");
+        if constexpr (has_acquire_slot) {
+            return list.acquire_slot(slot);
+        } else {
+            static_cast<void>(list);
+            static_cast<void>(slot);
+            return false;
+        }
+    }
+    /// @brief `list.reset()`, else release() of every allocated slot in ascending order: every
+    /// slot free. O(capacity). @pre (thread-safe lists) no other call on `list` in flight.
+    static void reset(List& list) noexcept {
+        if constexpr (has_reset) {
+            list.reset();
+        } else {
+            for (std::size_t slot = 0; slot < list.capacity(); ++slot) {
+                if (list.is_allocated(slot)) {
+                    static_cast<void>(list.release(slot));
+                }
+            }
+        }
+    }
     /// @brief `list.release(slot)`.
     static bool release(List& list, std::size_t slot) noexcept { return list.release(slot); }
     /// @brief `list.unacquire(slot)`, else `list.release(slot)`: undoes the acquire() that just

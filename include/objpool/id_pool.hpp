@@ -17,6 +17,7 @@
 #include "detail/id_range.hpp"
 #include "error.hpp"
 #include "free_list_traits.hpp"
+#include "id_lease.hpp"
 #include "statistics.hpp"
 
 namespace objpool {
@@ -141,6 +142,76 @@ public:
         traits::record_free(slots_, true);
         notify_waiters();
         return true;
+    }
+
+    /// @brief Takes exactly `id` if it is free: true, and `id` is out as if get() had handed it
+    /// out; false (and nothing changes) when `id` is out already or outside the pool's range.
+    ///
+    /// The order in which get() hands out the other ids is unchanged: Fifo and Lifo leave the
+    /// claimed id in their ring or stack, marked, and pass over it when they come to it (an id
+    /// claimed and freed before that goes back to its former place rather than where free()
+    /// would put it); Bitmap sets its bit. Concurrent pools: of several threads claiming the
+    /// same id, or claiming it while others get(), exactly one ends up with it; in an
+    /// objpool::ThreadCached pool, a free id that sits in another thread's cache is not claimed
+    /// (false), as get() does not take ids from other threads' caches either. Needs a free list
+    /// with `acquire_slot` (every built-in one); with a list that lacks it, a call fails to
+    /// compile with an `objpool:` message (objpool/free_list_traits.hpp).
+    /// @par Complexity
+    /// O(1) for Fifo and Lifo (a get that passes over a claimed id pays one more step),
+    /// O(log64 n) at worst for Bitmap; ThreadCached adds a scan of the calling thread's cache.
+    /// Never allocates. Wait-free (Lifo, Fifo) or lock-free (Bitmap) in the concurrent pools.
+    /// objpool::Counted counts a claim that took its id as a get, and a refused one not at all.
+    [[nodiscard]] bool try_claim(Id id) noexcept {
+        const std::size_t slot = ids_.to_slot(id);
+        if (slot >= capacity() || !traits::acquire_slot(slots_, slot)) {
+            return false;
+        }
+        traits::record_get(slots_, true);  // objpool::Counted: a claim that took its id is a get
+        return true;
+    }
+
+    /// @brief Gives every id back: the pool is as if freshly constructed (the same ids come in
+    /// the same order), with the same capacity and first id. Release or destroy the pool's
+    /// IdLease objects first: one destroyed later gives back an id that may be someone else's
+    /// by then (or reports through the error handler that it was not out).
+    /// @pre Concurrent pools: no other call on the pool is in flight, on any thread, and no
+    /// thread waits in get_for / get_until (a free_all racing with them is undefined
+    /// behaviour); the caller orders it against the other threads' calls (joining them, a
+    /// mutex). Single-threaded pools: none.
+    /// @par Complexity
+    /// O(capacity) for the built-in policies (their bookkeeping is cleared; the pages written
+    /// are those a full pool would use). A free list without `reset` falls back to freeing each
+    /// id that is out, in ascending order (the next ids then follow that list's order for those
+    /// frees). Never allocates. objpool::Counted's counts are kept (they are not frees).
+    void free_all() noexcept { traits::reset(slots_); }
+
+    /// @brief An available id in an objpool::IdLease that frees it when destroyed; an empty
+    /// lease when every id is out.
+    /// @par Complexity
+    /// As get().
+    [[nodiscard]] IdLease<BasicIdPool> lease() noexcept {
+        const std::optional<Id> id = counted_get(traits::acquire(slots_));
+        if (!id) {
+            return {};
+        }
+        return IdLease<BasicIdPool>(this, *id);
+    }
+
+    /// @brief Calls `f(id)` for every id that is out, in ascending order.
+    ///
+    /// Each id is reported if it is out when its turn comes: `f` may free ids or take new ones,
+    /// and a change to an id after its turn is not seen. What `f` throws propagates, and the
+    /// ids after that one are not visited. Concurrent pools: the visit is not one atomic
+    /// snapshot; ids got or freed meanwhile by other threads may or may not be seen.
+    /// @par Complexity
+    /// O(capacity) calls of the free list's is_allocated, plus the calls of `f`.
+    template <class Function>
+    void for_each_allocated(Function&& f) const {
+        for (std::size_t slot = 0; slot < capacity(); ++slot) {
+            if (traits::is_allocated(slots_, slot)) {
+                f(ids_.to_id(slot));
+            }
+        }
     }
 
     /// @brief Whether `id` is out (false outside the pool's range). Under concurrency, the

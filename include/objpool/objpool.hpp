@@ -1,7 +1,8 @@
 /// @file
 /// @brief Umbrella header: everything objpool offers.
 ///
-/// - objpool::IdPool hands out integer ids first .. first+count-1;
+/// - objpool::IdPool hands out integer ids first .. first+count-1, one at a time, a chosen one
+///   (try_claim) or in an objpool::IdLease;
 /// - objpool::ObjectPool holds objects with ids 1 .. capacity, handed out through
 ///   objpool::Lease or raw pointers;
 /// - the policies objpool::Fifo, objpool::Lifo and objpool::Bitmap decide which free slot
@@ -26,6 +27,7 @@
 #include "error.hpp"
 #include "free_list_traits.hpp"
 #include "handle_pool.hpp"
+#include "id_lease.hpp"
 #include "id_pool.hpp"
 #include "lease.hpp"
 #include "lifecycle.hpp"

@@ -21,7 +21,8 @@ namespace objpool {
 /// Each call of the pool counts once, whatever it did inside: a get_for that slept and then got
 /// an object is one get and one wait; one that gave up is one failed get and one wait.
 struct PoolStatistics {
-    /// @brief Gets that handed an id or object out (get, get_for, get_until, get_raw, lease).
+    /// @brief Gets that handed an id or object out (get, get_for, get_until, get_raw, lease, and
+    /// a try_claim that took its id).
     std::uint64_t gets = 0;
     /// @brief Gets that found the pool exhausted (and, for get_for / get_until, stayed so until
     /// the deadline). A get whose construction threw is counted in neither.
@@ -80,6 +81,13 @@ public:
     void release_claimed(std::size_t slot) noexcept {
         list_.release_claimed(slot);
     }
+
+    template <class L = List, std::enable_if_t<free_list_traits<L>::has_acquire_slot, int> = 0>
+    bool acquire_slot(std::size_t slot) noexcept {
+        return list_.acquire_slot(slot);
+    }
+    // The counts are kept: free_all is not a free of each id.
+    void reset() noexcept { inner::reset(list_); }
 
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
         return list_.is_allocated(slot);

@@ -52,6 +52,26 @@ void check(const PoolStatistics& counted, Expected expected) {
 
 }  // namespace
 
+TEMPLATE_LIST_TEST_CASE("Counted: claims and leases are gets, free_all keeps the counts",
+                        "[statistics][try_claim]", CountedIdPools) {
+    TestType pool(3);
+    CHECK(pool.try_claim(2));        // a get
+    CHECK_FALSE(pool.try_claim(2));  // refused: not counted
+    CHECK_FALSE(pool.try_claim(9));  // out of range: not counted
+    {
+        auto lease = pool.lease();  // a get
+        REQUIRE(lease);
+        auto other = pool.lease();  // a get
+        REQUIRE(other);
+        CHECK_FALSE(pool.lease());  // a failed get
+    }                               // two frees
+    check(pool.statistics(), {3, 1, 2, 0});
+    pool.free_all();
+    check(pool.statistics(), {3, 1, 2, 0});
+    CHECK(pool.available() == 3);
+    CHECK(pool.get() == 1U);
+}
+
 TEMPLATE_LIST_TEST_CASE("Counted: an id pool counts each call once, refusals included",
                         "[statistics]", CountedIdPools) {
     TestType pool(3);

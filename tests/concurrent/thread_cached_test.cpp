@@ -355,3 +355,58 @@ TEST_CASE("ThreadCached: the out bytes give every slot a byte of its own", "[thr
         CHECK(shared == 0);
     }
 }
+
+TEMPLATE_LIST_TEST_CASE("ThreadCached: try_claim reaches the shared list and the own cache only",
+                        "[concurrent][thread_cached][try_claim]", CachedPolicies) {
+    constexpr std::size_t capacity = 1024;
+    ConcurrentIdPool<TestType> pool(capacity);
+    // A thread with no cache for the pool yet: free ids come from the shared list, out ones are
+    // refused.
+    on_other_thread([&] {
+        CHECK(pool.try_claim(700));
+        CHECK_FALSE(pool.try_claim(700));
+        pool.free(700);  // into this thread's cache, dropped back at its exit
+    });
+    CHECK(pool.try_claim(700));
+    CHECK_FALSE(pool.try_claim(700));
+
+    // An id freed on this thread sits in its cache: claimed out of it, the others stay there.
+    const auto a = pool.get();
+    const auto b = pool.get();
+    REQUIRE((a && b));
+    pool.free(*a);
+    pool.free(*b);
+    CHECK(pool.try_claim(*a));
+    CHECK(pool.is_allocated(*a));
+    CHECK(pool.get() == b);           // the cache's top, untouched by the claim
+    CHECK_FALSE(pool.try_claim(*b));  // out: not in the cache any more, not in the shared list
+
+    // An id in another thread's cache is not claimed (get would not take it either).
+    std::atomic<std::uint32_t> cached{0};
+    std::atomic<bool> exit{false};
+    std::thread holder([&] {
+        const auto id = pool.get();
+        REQUIRE(id);
+        pool.free(*id);
+        cached = *id;
+        while (!exit) {
+            std::this_thread::yield();
+        }
+    });
+    while (cached == 0) {
+        std::this_thread::yield();
+    }
+    CHECK_FALSE(pool.try_claim(cached));
+    CHECK_FALSE(pool.is_allocated(cached));
+    exit = true;
+    holder.join();  // its exit returns its cache to the shared list
+    CHECK(pool.try_claim(cached));
+
+    // free_all empties every cache: the pool is as fresh, every id once.
+    pool.free(*a);  // now in this thread's cache
+    pool.free_all();
+    CHECK(pool.available() == capacity);
+    const auto ids = drain(pool);
+    CHECK(ids.size() == capacity);
+    CHECK(std::set<std::uint32_t>(ids.begin(), ids.end()).size() == capacity);
+}

@@ -3,6 +3,7 @@
 // family and policy, so that each test case is written once.
 #pragma once
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstddef>
 #include <cstdint>
@@ -20,28 +21,57 @@
 namespace objpool_contract {
 
 /// A user-defined FIFO policy written against objpool/free_list_traits.hpp only, with its own
-/// unacquire(): never-used slots first (ascending), then freed slots in the order they were
-/// freed. objpool_test::VectorStack is the other user policy (no unacquire: its release() is
-/// the exact undo).
+/// unacquire(), acquire_slot() and reset(): never-used slots first (ascending), then freed slots
+/// in the order they were freed; a slot taken by acquire_slot() stays where it is and acquire()
+/// passes over it. objpool_test::VectorStack is the other user policy, with none of the optional
+/// members (its release() is the exact undo; free_all falls back to releasing each out slot; an
+/// id pool over it has no try_claim).
 struct UserQueue {
     class FreeList {
     public:
-        explicit FreeList(std::size_t capacity) : ring_(capacity), out_(capacity, false) {}
+        explicit FreeList(std::size_t capacity)
+            : ring_(capacity), out_(capacity, false), taken_(capacity, false) {}
 
         std::size_t acquire() noexcept {
-            std::size_t slot = capacity();
-            last_was_fresh_ = fresh_ < capacity();
-            if (last_was_fresh_) {
-                slot = fresh_++;
-            } else if (queued_ != 0) {
-                slot = ring_[head_];
-                head_ = (head_ + 1) % capacity();
-                --queued_;
-            } else {
-                return capacity();
+            for (;;) {
+                std::size_t slot = capacity();
+                last_was_fresh_ = fresh_ < capacity();
+                if (last_was_fresh_) {
+                    slot = fresh_++;
+                } else if (queued_ != 0) {
+                    slot = ring_[head_];
+                    head_ = (head_ + 1) % capacity();
+                    --queued_;
+                } else {
+                    return capacity();
+                }
+                if (taken_[slot]) {  // taken by acquire_slot while waiting here: pass over it
+                    taken_[slot] = false;
+                    --taken_waiting_;
+                    continue;
+                }
+                out_[slot] = true;
+                return slot;
+            }
+        }
+
+        bool acquire_slot(std::size_t slot) noexcept {
+            if (out_[slot]) {
+                return false;
             }
             out_[slot] = true;
-            return slot;
+            taken_[slot] = true;
+            ++taken_waiting_;
+            return true;
+        }
+
+        void reset() noexcept {
+            std::fill(out_.begin(), out_.end(), false);
+            std::fill(taken_.begin(), taken_.end(), false);
+            fresh_ = 0;
+            head_ = 0;
+            queued_ = 0;
+            taken_waiting_ = 0;
         }
 
         bool release(std::size_t slot) noexcept {
@@ -49,6 +79,11 @@ struct UserQueue {
                 return false;
             }
             out_[slot] = false;
+            if (taken_[slot]) {  // still waiting at its old place: free there again
+                taken_[slot] = false;
+                --taken_waiting_;
+                return true;
+            }
             ring_[(head_ + queued_) % capacity()] = slot;
             ++queued_;
             return true;
@@ -67,7 +102,7 @@ struct UserQueue {
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept { return out_[slot]; }
         [[nodiscard]] std::size_t capacity() const noexcept { return out_.size(); }
         [[nodiscard]] std::size_t available() const noexcept {
-            return capacity() - fresh_ + queued_;
+            return capacity() - fresh_ + queued_ - taken_waiting_;
         }
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
             return ring_.capacity() * sizeof(std::size_t) + out_.capacity() / 8;
@@ -76,15 +111,19 @@ struct UserQueue {
     private:
         std::vector<std::size_t> ring_;
         std::vector<bool> out_;
-        std::size_t fresh_ = 0;  // slots below it have been handed out
+        std::vector<bool> taken_;  // taken by acquire_slot, still in the ring or above fresh_
+        std::size_t fresh_ = 0;    // slots below it have been handed out
         std::size_t head_ = 0;
         std::size_t queued_ = 0;
+        std::size_t taken_waiting_ = 0;
         bool last_was_fresh_ = false;
     };
 };
 
 static_assert(objpool::is_policy_v<UserQueue>);
 static_assert(objpool::free_list_traits<UserQueue::FreeList>::has_unacquire);
+static_assert(objpool::free_list_traits<UserQueue::FreeList>::has_acquire_slot);
+static_assert(!objpool::free_list_traits<objpool_test::VectorStack::FreeList>::has_acquire_slot);
 
 /// The single-threaded pools of `Policy`.
 template <class Policy>

@@ -42,8 +42,50 @@ class ReferenceModel {
 public:
     ReferenceModel(std::size_t capacity, Order order) : out_(capacity, false), order_(order) {}
 
-    /// The slot get() must hand out, now out; nullopt when none is free.
+    /// The slot get() must hand out, now out; nullopt when none is free. A slot taken by
+    /// claim() is passed over where it waits (never-used, or freed and queued).
     std::optional<std::size_t> get() {
+        // Fifo checks its count of free slots first; the stacks pop until they find one, passing
+        // over (and dropping) the claimed slots still waiting even when none is free.
+        if (order_ == Order::fifo && available() == 0) {
+            return std::nullopt;
+        }
+        for (;;) {
+            const auto slot = next();
+            if (!slot || claimed_waiting_.erase(*slot) == 0) {
+                if (slot) {
+                    out_[*slot] = true;
+                }
+                return slot;
+            }
+        }
+    }
+
+    /// Takes `slot` if it is a slot and free (an id pool's try_claim): it stays where it waits,
+    /// marked; returns whether it was taken.
+    bool claim(std::size_t slot) {
+        if (slot >= out_.size() || out_[slot]) {
+            return false;
+        }
+        out_[slot] = true;
+        if (free_set_.erase(slot) == 0) {  // lowest order: a freed slot leaves the set
+            claimed_waiting_.insert(slot);
+        }
+        return true;
+    }
+
+    /// Every slot free and never used, as at construction (an id pool's free_all).
+    void reset() {
+        out_.assign(out_.size(), false);
+        freed_.clear();
+        free_set_.clear();
+        claimed_waiting_.clear();
+        fresh_ = 0;
+    }
+
+private:
+    // The next waiting slot in the policy's order, taken off its queue (claimed ones included).
+    std::optional<std::size_t> next() {
         std::size_t slot;
         if (order_ == Order::lowest) {
             if (free_set_.empty() && fresh_ == out_.size()) {
@@ -76,16 +118,20 @@ public:
                 return std::nullopt;
             }
         }
-        out_[slot] = true;
         return slot;
     }
 
-    /// Frees `slot` if it is a slot and out; returns whether it was (false changes nothing).
+public:
+    /// Frees `slot` if it is a slot and out; returns whether it was (false changes nothing). A
+    /// claimed slot that still waits is free again where it waits.
     bool free(std::size_t slot) {
         if (slot >= out_.size() || !out_[slot]) {
             return false;
         }
         out_[slot] = false;
+        if (claimed_waiting_.erase(slot) != 0) {
+            return true;
+        }
         if (order_ == Order::lowest) {
             free_set_.insert(slot);
         } else {
@@ -121,8 +167,9 @@ public:
 
 private:
     std::vector<bool> out_;
-    std::deque<std::size_t> freed_;   // fifo: front is oldest; lifo: back is newest
-    std::set<std::size_t> free_set_;  // lowest: freed slots
+    std::deque<std::size_t> freed_;          // fifo: front is oldest; lifo: back is newest
+    std::set<std::size_t> free_set_;         // lowest: freed slots
+    std::set<std::size_t> claimed_waiting_;  // claimed, still queued or never used
     std::size_t fresh_ = 0;
     Order order_;
 };

@@ -64,21 +64,8 @@ public:
     /// @pre `capacity <= objpool::max_capacity` (the pools check it).
     /// @throws std::bad_alloc.
     explicit BitmapFreeList(std::size_t capacity)
-        : words_(word_count(capacity)), capacity_(capacity) {
-        std::size_t entries = capacity;
-        std::size_t offset = 0;
-        while (entries > 0 && (depth_ == 0 || entries > 1)) {
-            offset_[depth_] = offset;
-            const std::size_t words = (entries + 63) / 64;
-            if (entries % 64 != 0) {
-                // Bits past the end look allocated (level 0) or full (above): never chosen.
-                words_.initialise(offset + words - 1, ~std::uint64_t{0} << (entries % 64));
-            }
-            offset += words;
-            entries = words;
-            ++depth_;
-        }
-        leaf_words_ = (capacity + 63) / 64;
+        : words_(word_count(capacity)), capacity_(capacity), leaf_words_((capacity + 63) / 64) {
+        mark_past_the_end();
     }
 
     BitmapFreeList(const BitmapFreeList&) = delete;
@@ -135,6 +122,38 @@ public:
         }
     }
 
+    /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise: a CAS of its
+    /// level-0 bit, as acquire() does, so of several threads taking or acquiring the same slot
+    /// exactly one gets it. @pre `slot < capacity()`.
+    /// @par Complexity
+    /// O(1) expected, O(log64 n) when the slot's word becomes full. Lock-free.
+    bool acquire_slot(std::size_t slot) noexcept {
+        const std::size_t index = slot / 64;
+        const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+        auto&& word = words_[index];
+        std::uint64_t old = word.load(std::memory_order_relaxed);
+        do {
+            if ((old & bit) != 0) {
+                return false;
+            }
+        } while (!word.compare_exchange_weak(old, old | bit, std::memory_order_seq_cst,
+                                             std::memory_order_relaxed));
+        if ((old | bit) == full) {
+            sync_hints(0, index);
+        }
+        count_.add(-1);
+        return true;
+    }
+
+    /// @brief Every slot free, as at construction. O(n / 64).
+    /// @pre No other call on this list is in flight.
+    void reset() noexcept {
+        words_.clear();
+        depth_ = 0;
+        mark_past_the_end();
+        count_.reset();
+    }
+
     /// @brief Every member but the constructor and destructor may be called from any number of
     /// threads at once: pools over this list are concurrent (objpool/free_list_traits.hpp).
     static constexpr bool is_thread_safe = true;
@@ -169,6 +188,24 @@ private:
     static constexpr std::size_t retry = ~std::size_t{0};
     static constexpr std::size_t top_full = ~std::size_t{0} - 1;
     static constexpr std::size_t exhausted = ~std::size_t{0} - 2;
+
+    // Lays out the levels over zeroed words: bits past the end look allocated (level 0) or
+    // full (above), so they are never chosen. Runs before the list is shared (or while no call
+    // is in flight).
+    void mark_past_the_end() noexcept {
+        std::size_t entries = capacity_;
+        std::size_t offset = 0;
+        while (entries > 0 && (depth_ == 0 || entries > 1)) {
+            offset_[depth_] = offset;
+            const std::size_t words = (entries + 63) / 64;
+            if (entries % 64 != 0) {
+                words_.initialise(offset + words - 1, ~std::uint64_t{0} << (entries % 64));
+            }
+            offset += words;
+            entries = words;
+            ++depth_;
+        }
+    }
 
     static std::size_t word_count(std::size_t capacity) noexcept {
         std::size_t total = 0;
@@ -302,8 +339,8 @@ private:
     detail::AtomicArray<std::uint64_t> words_;
     std::size_t offset_[max_depth] = {};  // first word of each level, level 0 first
     std::size_t depth_ = 0;
-    std::size_t leaf_words_ = 0;
     std::size_t capacity_;
+    std::size_t leaf_words_;
     // Releases into a full word, begun and done: see scan(). Together on their own cache line.
     alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> refills_started_{0};
     std::atomic<std::uint64_t> refills_finished_{0};

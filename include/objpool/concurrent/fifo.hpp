@@ -37,6 +37,12 @@ namespace objpool::concurrent {
 /// - release: flips the slot's "allocated" byte to "free" with a CAS (the exact double-release
 ///   check: of two releases at once exactly one succeeds), claims p = enqueue_++ (fetch_add)
 ///   and writes the slot with lap p/S into cell p (release). Wait-free: nothing to wait for.
+/// - acquire_slot: a CAS of the slot's byte from "free" to "taken while in the ring"; the slot
+///   stays in the ring, and the acquire that takes its position exchanges the byte for
+///   "allocated", finds it was taken, and passes over it (so the other slots keep their order;
+///   of an acquire and a take of the same slot, exactly one sees "free"). A taken slot released
+///   before that is free again at its old position (no new position). A count of taken slots
+///   still in the ring keeps available() exact.
 ///
 /// Why release may overwrite cell p without checking that it was read: when release claims p,
 /// fewer than capacity slots are free, so `dequeue_ > p - capacity >= p - S`; the acquire that
@@ -105,10 +111,16 @@ public:
                                                    std::memory_order_acq_rel,
                                                    std::memory_order_relaxed)) {
                     const auto slot = static_cast<std::size_t>(content & 0xFFFF'FFFFU);
-                    // release: the releaser's CAS that reads this mark sees this acquire's
-                    // steps before it.
-                    allocated_[scatter(slot)].store(1, std::memory_order_release);
-                    return slot;
+                    // acq_rel: the releaser's CAS that reads this mark sees this acquire's
+                    // steps before it; a taker that found "free" first handed its writes over.
+                    if (allocated_[scatter(slot)].exchange(allocated, std::memory_order_acq_rel) ==
+                        free_state) {
+                        return slot;
+                    }
+                    // Taken by acquire_slot while in the ring: its taker's now. Pass over it.
+                    taken_in_ring_.fetch_sub(1, std::memory_order_relaxed);
+                    ++position;
+                    continue;
                 }
                 // Another acquire took `position` (the CAS loaded the next one). Retrying at
                 // once would pull the counters' line back while the winner still uses it.
@@ -129,10 +141,19 @@ public:
     /// @par Complexity
     /// O(1), wait-free.
     bool release(std::size_t slot) noexcept {
-        std::uint8_t expected = 1;
-        if (!allocated_[scatter(slot)].compare_exchange_strong(
-                expected, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
-            return false;
+        auto&& state = allocated_[scatter(slot)];
+        std::uint8_t current = state.load(std::memory_order_relaxed);
+        do {
+            if (current == free_state) {
+                return false;
+            }
+            // acq_rel: the next owner (an acquire or a take that reads "free") sees this
+            // release's steps before it.
+        } while (!state.compare_exchange_weak(current, free_state, std::memory_order_acq_rel,
+                                              std::memory_order_relaxed));
+        if (current == taken_in_ring) {
+            taken_in_ring_.fetch_sub(1, std::memory_order_relaxed);
+            return true;  // never left the ring: free again at its old position
         }
         // seq_cst (the same locked instruction as relaxed on x86): see publishes_seq_cst.
         const std::uint64_t position = enqueue_.fetch_add(1, std::memory_order_seq_cst);
@@ -156,8 +177,9 @@ public:
         // dequeue_ is at least 1: the acquire being undone took a position.
         std::uint64_t taken = dequeue_.load(std::memory_order_seq_cst);
         if (load(taken - 1) == (std::uint64_t{lap(taken - 1)} << 32 | std::uint64_t{slot})) {
-            // Freed before the position is given back: the next taker marks it allocated.
-            allocated_[scatter(slot)].store(0, std::memory_order_relaxed);
+            // Freed before the position is given back: the next taker marks it allocated (an
+            // acquire_slot in between finds it free and leaves it in the ring, taken).
+            allocated_[scatter(slot)].store(free_state, std::memory_order_relaxed);
             // seq_cst: a waiter's retry that follows it finds the position (the argument of
             // publishes_seq_cst, with dequeue_ as the atomic).
             // Fails only when an acquire on another thread took the next position in between:
@@ -166,10 +188,44 @@ public:
                     taken, taken - 1, std::memory_order_seq_cst, std::memory_order_relaxed)) {
                 return;
             }
-            allocated_[scatter(slot)].store(1, std::memory_order_relaxed);  // GCOVR_EXCL_LINE
+            // GCOVR_EXCL_START: a race, see above
+            // Out again, unless acquire_slot took it meanwhile: then it is its taker's (and out
+            // of the ring, since the position was not given back).
+            if (allocated_[scatter(slot)].exchange(allocated, std::memory_order_acq_rel) ==
+                taken_in_ring) {
+                taken_in_ring_.fetch_sub(1, std::memory_order_relaxed);
+                return;
+            }
+            // GCOVR_EXCL_STOP
         }
         const bool released = release(slot);
         static_cast<void>(released);  // it was allocated: the release succeeds
+    }
+
+    /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise. The slot stays
+    /// in the ring and the acquire that reaches it passes over it. Of several threads taking the
+    /// same slot (or acquiring it), exactly one gets it. @pre `slot < capacity()`.
+    /// @par Complexity
+    /// O(1), wait-free.
+    bool acquire_slot(std::size_t slot) noexcept {
+        std::uint8_t expected = free_state;
+        // acq_rel: sees the previous owner's writes (its release was a release CAS).
+        if (!allocated_[scatter(slot)].compare_exchange_strong(
+                expected, taken_in_ring, std::memory_order_acq_rel, std::memory_order_relaxed)) {
+            return false;
+        }
+        taken_in_ring_.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+
+    /// @brief Every slot free, in ascending order, as at construction. O(n).
+    /// @pre No other call on this list is in flight.
+    void reset() noexcept {
+        cells_.clear();
+        allocated_.clear();
+        dequeue_.store(0, std::memory_order_relaxed);
+        enqueue_.store(capacity_, std::memory_order_relaxed);
+        taken_in_ring_.store(0, std::memory_order_relaxed);
     }
 
     /// @brief Every member but the constructor and destructor may be called from any number of
@@ -186,7 +242,7 @@ public:
 
     /// @brief Whether `slot` is allocated. @pre `slot < capacity()`.
     [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
-        return allocated_[scatter(slot)].load(std::memory_order_acquire) != 0;
+        return allocated_[scatter(slot)].load(std::memory_order_acquire) != free_state;
     }
     /// @brief The number of slots.
     [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
@@ -195,8 +251,13 @@ public:
         // dequeue_ first: enqueue_ only grows and never falls below dequeue_, so the
         // difference is not negative; it can overshoot while calls are in flight.
         const std::uint64_t taken = dequeue_.load(std::memory_order_relaxed);
-        const std::uint64_t free = enqueue_.load(std::memory_order_relaxed) - taken;
-        return free < capacity_ ? static_cast<std::size_t>(free) : capacity_;
+        const std::uint64_t queued = enqueue_.load(std::memory_order_relaxed) - taken;
+        // Taken slots still in the ring are queued but not free.
+        const std::int64_t free =
+            static_cast<std::int64_t>(queued) - taken_in_ring_.load(std::memory_order_relaxed);
+        return free <= 0                                    ? 0
+               : static_cast<std::size_t>(free) < capacity_ ? static_cast<std::size_t>(free)
+                                                            : capacity_;
     }
     /// @brief Heap bytes used.
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
@@ -261,13 +322,20 @@ private:
     }
 
     detail::AtomicArray<std::uint64_t> cells_;
-    detail::AtomicArray<std::uint8_t> allocated_;  // 1 while the slot is allocated
+    // A slot's state.
+    static constexpr std::uint8_t free_state = 0;
+    static constexpr std::uint8_t allocated = 1;
+    static constexpr std::uint8_t taken_in_ring = 2;  // by acquire_slot, not passed over yet
+
+    detail::AtomicArray<std::uint8_t> allocated_;  // free_state, allocated or taken_in_ring
     std::size_t capacity_;
     unsigned lap_shift_;  // log2 of the ring size
     // On one cache line: a get right after a free (or a free after a get) finds it in its
     // core's cache, where two lines would both move between cores.
     alignas(detail::cache_line_bytes) std::atomic<std::uint64_t> enqueue_;
     std::atomic<std::uint64_t> dequeue_{0};
+    // Slots taken by acquire_slot that are still in the ring (for available() only).
+    alignas(detail::cache_line_bytes) std::atomic<std::int64_t> taken_in_ring_{0};
 };
 
 }  // namespace objpool::concurrent

@@ -50,6 +50,17 @@ struct Locked {
             const std::lock_guard<std::mutex> lock(mutex_);
             free_list_traits<List>::unacquire(list_, slot);
         }
+        /// @brief As `Policy::FreeList::acquire_slot`, under the lock (only where it exists:
+        /// see objpool::free_list_traits::acquire_slot). @pre `slot < capacity()`.
+        bool acquire_slot(std::size_t slot) noexcept {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            return free_list_traits<List>::acquire_slot(list_, slot);
+        }
+        /// @brief As `Policy::FreeList::reset` (or its fallback), under the lock.
+        void reset() noexcept {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            free_list_traits<List>::reset(list_);
+        }
         /// @brief Every member locks the mutex: pools over this list are concurrent.
         static constexpr bool is_thread_safe = true;
         /// @brief As `Policy::FreeList::is_allocated`, under the lock. @pre `slot < capacity()`.

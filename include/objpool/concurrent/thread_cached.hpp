@@ -57,8 +57,9 @@ namespace objpool {
 /// at most capacity / 16, so that caches can hold no more than a small part of a small pool;
 /// a pool under 32 slots has no caches and behaves as `Policy`.
 ///
-/// Memory: `Policy`'s free list, plus 1 byte a slot and 1 per 64 slots (zero pages until used), plus, per thread
-/// that used the pool, 64 bytes and 4 bytes a cached slot (320 bytes at the default).
+/// Memory: `Policy`'s free list, plus 1 byte a slot and 1 per 64 slots (zero pages until used),
+/// plus, per thread that used the pool, 64 bytes and 4 bytes a cached slot (320 bytes at the
+/// default).
 ///
 /// Progress: a get or free that stays within the thread's cache is wait-free; one that moves
 /// slots has `Policy`'s progress guarantee for each slot moved. A thread's first get or free on
@@ -175,6 +176,51 @@ struct ThreadCached {
             // The acquire popped the slot off this cache (or, if the cache is new, off the
             // shared list), so there is room for it on top.
             push(*cache, cache->count.load(std::memory_order_relaxed), slot);
+        }
+
+        /// @brief Takes `slot` if it is free where the calling thread can reach it: in the
+        /// shared list (through its acquire_slot, which the other slots' order does not notice)
+        /// or in the calling thread's own cache (taken out of it). A free slot that sits in
+        /// another thread's cache is not taken (false), just as acquire() does not take slots
+        /// from other threads' caches. Of several threads taking the same slot, or acquiring it,
+        /// at most one gets it. @pre `slot < capacity()`.
+        /// @par Complexity
+        /// The shared list's acquire_slot, plus up to cache_capacity() steps in the cache.
+        bool acquire_slot(std::size_t slot) noexcept {
+            if (free_list_traits<SharedList>::acquire_slot(shared_, slot)) {
+                out_[slot].store(1, std::memory_order_relaxed);
+                return true;
+            }
+            // Not free in the shared list: out, or cached by some thread (perhaps this one).
+            const detail::CurrentCache& current = detail::current_thread_cache();
+            if (current.hub_uid != hub_uid_) {
+                return false;
+            }
+            // As in acquire(): the uid matched, so the cache is not null.
+            // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
+            detail::ThreadCache& cache = *current.cache;
+            const std::uint32_t count = cache.count.load(std::memory_order_relaxed);
+            std::uint32_t* const slots = cache.slots();
+            for (std::uint32_t i = 0; i < count; ++i) {
+                if (slots[i] == slot) {
+                    for (std::uint32_t j = i + 1; j < count; ++j) {
+                        slots[j - 1] = slots[j];
+                    }
+                    cache.count.store(count - 1, std::memory_order_relaxed);
+                    out_[slot].store(1, std::memory_order_relaxed);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// @brief Every slot free, as at construction: the shared list reset, every thread's
+        /// cache for this list emptied. O(n + threads that used the pool).
+        /// @pre No other call on this list is in flight, on any thread.
+        void reset() noexcept {
+            hub_->empty_caches();
+            free_list_traits<SharedList>::reset(shared_);
+            out_.clear();
         }
 
         /// @brief Moves the calling thread's cached slots to the shared list, where every

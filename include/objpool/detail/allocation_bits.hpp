@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 
 #include "zeroed_array.hpp"
 
@@ -15,6 +16,15 @@ public:
     AllocationBits() = default;
 
     explicit AllocationBits(std::size_t slots) : words_((slots + 63) / 64) {}
+
+    /// Makes room for `slots` bits, all clear, if there is none yet (for bits that are only
+    /// needed once a rarely used operation runs); false when the memory cannot be had.
+    bool try_allocate(std::size_t slots) noexcept {
+        if (words_.size() == 0) {
+            words_ = ZeroedArray<std::uint64_t>((slots + 63) / 64, std::nothrow);
+        }
+        return words_.size() != 0;
+    }
 
     [[nodiscard]] bool test(std::size_t slot) const noexcept {
         return ((words_[slot / 64] >> (slot % 64)) & 1U) != 0;
@@ -32,6 +42,9 @@ public:
         word &= ~bit;
         return true;
     }
+
+    /// Every bit clear, as at creation. O(slots / 64).
+    void clear() noexcept { words_.clear(); }
 
     [[nodiscard]] std::size_t bytes() const noexcept { return words_.bytes(); }
 

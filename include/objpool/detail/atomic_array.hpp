@@ -71,6 +71,12 @@ public:
         values_[index] = value;
     }
 
+    /// @brief Every element back to zero (plain writes). @pre no other thread accesses the
+    /// array meanwhile.
+    void clear() noexcept {
+        values_.clear();
+    }
+
     /// @brief The number of elements.
     [[nodiscard]] std::size_t size() const noexcept {
         return values_.size();

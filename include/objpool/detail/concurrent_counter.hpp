@@ -113,6 +113,15 @@ public:
         }
     }
 
+    /// @brief Every count back to 0. @pre no other thread uses the counters meanwhile.
+    void reset() noexcept {
+        for (Stripe& stripe : stripes_) {
+            for (std::atomic<std::int64_t>& value : stripe.values) {
+                value.store(0, std::memory_order_relaxed);
+            }
+        }
+    }
+
     /// @brief Count `which`: the sum of the stripes. O(16). @pre `which < Count`.
     [[nodiscard]] std::int64_t sum(std::size_t which) const noexcept {
         std::int64_t total = 0;
@@ -137,6 +146,8 @@ public:
     void add(std::int64_t delta) noexcept { counts_.add(0, delta); }
     /// @brief The sum of the stripes. O(16).
     [[nodiscard]] std::int64_t sum() const noexcept { return counts_.sum(0); }
+    /// @brief Back to 0. @pre no other thread uses the counter meanwhile.
+    void reset() noexcept { counts_.reset(); }
 
 private:
     StripedCounters<1> counts_;

@@ -38,6 +38,9 @@ public:
         return bytes_[(slot & row_mask()) * row_bytes_ + (slot >> row_shift_)];
     }
 
+    /// @brief Every byte back to 0. @pre no other thread accesses the flags meanwhile.
+    void clear() noexcept { bytes_.clear(); }
+
     /// @brief Heap bytes used.
     [[nodiscard]] std::size_t bytes() const noexcept { return bytes_.bytes(); }
 

@@ -131,6 +131,15 @@ public:
         first_ = nullptr;
     }
 
+    /// @brief Empties every cache of the list (their slots are forgotten: the list is being
+    /// reset). @pre No cache's thread uses it meanwhile.
+    void empty_caches() noexcept {
+        const Guard guard(lock_);
+        for (ThreadCache* cache = first_; cache != nullptr; cache = cache->next_in_hub) {
+            cache->count.store(0, std::memory_order_relaxed);
+        }
+    }
+
     /// @brief The number of slots all caches hold (each count as read during the call) and the
     /// number of caches.
     [[nodiscard]] std::pair<std::size_t, std::size_t> cached() const noexcept {

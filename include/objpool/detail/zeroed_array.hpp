@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -42,6 +44,14 @@ public:
         }
     }
 
+    /// `size` zero values, or an empty array when the memory cannot be had (no exception).
+    ZeroedArray(std::size_t size, std::nothrow_t /*tag*/) noexcept
+        : data_(static_cast<T*>(size <= std::numeric_limits<std::size_t>::max() / sizeof(T)
+                                    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc): as above
+                                    ? std::calloc(size, sizeof(T))
+                                    : nullptr)),
+          size_(data_ != nullptr ? size : 0) {}
+
     ZeroedArray(ZeroedArray&& other) noexcept
         : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
 
@@ -59,6 +69,13 @@ public:
 
     T& operator[](std::size_t index) noexcept { return data_[index]; }
     const T& operator[](std::size_t index) const noexcept { return data_[index]; }
+
+    /// Every element back to zero, as at creation. O(size): every page gets written.
+    void clear() noexcept {
+        if (data_ != nullptr) {
+            std::memset(static_cast<void*>(data_), 0, bytes());
+        }
+    }
 
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
     [[nodiscard]] std::size_t bytes() const noexcept { return size_ * sizeof(T); }

@@ -42,18 +42,7 @@ struct Bitmap {
         /// @brief All `capacity` slots free. O(depth): only each level's last word is written.
         explicit FreeList(std::size_t capacity)
             : words_(word_count(capacity)), capacity_(capacity) {
-            std::size_t entries = capacity;
-            std::size_t offset = 0;
-            while (entries > 0 && (depth_ == 0 || entries > 1)) {
-                offset_[depth_] = offset;
-                const std::size_t words = (entries + 63) / 64;
-                if (entries % 64 != 0) {
-                    words_[offset + words - 1] = ~std::uint64_t{0} << (entries % 64);
-                }
-                offset += words;
-                entries = words;
-                ++depth_;
-            }
+            mark_past_the_end();
         }
 
         /// @brief The lowest free slot, now out; capacity() when none is free.
@@ -93,6 +82,34 @@ struct Bitmap {
             lowest_ = slot / 64 < lowest_ ? slot / 64 : lowest_;
             --allocated_;
             return true;
+        }
+
+        /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise. The lowest
+        /// free slot still comes next. @pre `slot < capacity()`.
+        /// @par Complexity
+        /// O(1), O(log64 n) when the slot's word becomes full.
+        bool acquire_slot(std::size_t slot) noexcept {
+            std::uint64_t& leaf = words_[slot / 64];
+            const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+            if ((leaf & bit) != 0) {
+                return false;
+            }
+            ++allocated_;
+            leaf |= bit;
+            // Every leaf word below lowest_ stays full: setting a bit keeps that true.
+            if (leaf == full) {
+                mark_full(slot / 64);
+            }
+            return true;
+        }
+
+        /// @brief Every slot free, as at construction. O(n / 64).
+        void reset() noexcept {
+            words_.clear();
+            depth_ = 0;
+            allocated_ = 0;
+            lowest_ = 0;
+            mark_past_the_end();
         }
 
         /// @brief Whether `slot` is out. @pre `slot < capacity()`.
@@ -180,6 +197,23 @@ struct Bitmap {
                 parent &= ~(was_full << (position % 64));
                 was_full &= parent_was_full;
                 position /= 64;
+            }
+        }
+
+        // Lays out the levels over zeroed words: bits past the capacity look out (level 0) or
+        // full (above), so they are never chosen.
+        void mark_past_the_end() noexcept {
+            std::size_t entries = capacity_;
+            std::size_t offset = 0;
+            while (entries > 0 && (depth_ == 0 || entries > 1)) {
+                offset_[depth_] = offset;
+                const std::size_t words = (entries + 63) / 64;
+                if (entries % 64 != 0) {
+                    words_[offset + words - 1] = ~std::uint64_t{0} << (entries % 64);
+                }
+                offset += words;
+                entries = words;
+                ++depth_;
             }
         }
 

@@ -23,7 +23,12 @@ namespace objpool {
 /// Fifo spreads reuse evenly over all slots, which delays the reuse of an id as long as
 /// possible (useful when stale ids may still be in flight).
 ///
-/// Memory: 4 bytes + 1 bit a slot. get and free: O(1), no allocation.
+/// A slot taken by acquire_slot() (an id pool's try_claim) stays in the ring, marked by a second
+/// bit a slot (allocated at the first acquire_slot), and acquire() passes over it when it comes
+/// to it; given back before that, it takes its place in the ring back.
+///
+/// Memory: 4 bytes + 1 bit a slot (+1 bit once acquire_slot has been used). get and free: O(1),
+/// no allocation.
 struct Fifo {
     /// @brief The free list (see objpool/policy.hpp for the interface).
     class FreeList {
@@ -38,8 +43,13 @@ struct Fifo {
                 return capacity_;
             }
             --queued_;
-            const std::size_t slot = static_cast<std::uint32_t>(ring_[head_] + head_);
-            head_ = next(head_);
+            std::size_t slot = pop();
+            // A claimed slot still in the ring is out already: pass over it. queued_ counts only
+            // slots that are free, so one is ahead.
+            while (claimed_in_ring_ != 0 && claimed_.test_and_clear(slot)) {
+                --claimed_in_ring_;
+                slot = pop();
+            }
             allocated_.set(slot);
             // The ring holds slots only: lets the caller's `== capacity()` test fold away.
             OBJPOOL_DETAIL_ASSUME(slot < capacity_);
@@ -51,10 +61,45 @@ struct Fifo {
             if (!allocated_.test_and_clear(slot)) {
                 return false;
             }
+            ++queued_;
+            if (claimed_in_ring_ != 0 && claimed_.test_and_clear(slot)) {
+                --claimed_in_ring_;  // still in the ring: free again at its old place
+                return true;
+            }
             ring_[tail_] = static_cast<std::uint32_t>(slot - tail_);
             tail_ = next(tail_);
-            ++queued_;
             return true;
+        }
+
+        /// @brief Takes `slot` if it is free; false (and nothing changes) otherwise, or when the
+        /// marks (1 bit a slot, allocated by the first call) cannot be allocated. The slot stays
+        /// in the ring, marked, and acquire() passes over it: the others keep their order.
+        /// @pre `slot < capacity()`.
+        /// @par Complexity
+        /// O(1) (the first call: the allocation).
+        bool acquire_slot(std::size_t slot) noexcept {
+            if (allocated_.test(slot)) {
+                return false;
+            }
+            if (!claimed_.try_allocate(capacity_)) {  // GCOVR_EXCL_BR_LINE: out of memory
+                return false;                         // GCOVR_EXCL_LINE: (not provoked)
+            }
+            allocated_.set(slot);
+            claimed_.set(slot);
+            ++claimed_in_ring_;
+            --queued_;
+            return true;
+        }
+
+        /// @brief Every slot free, in ascending order, as at construction. O(n).
+        void reset() noexcept {
+            ring_.clear();
+            allocated_.clear();
+            claimed_.clear();
+            queued_ = capacity_;
+            claimed_in_ring_ = 0;
+            head_ = 0;
+            tail_ = 0;
         }
 
         /// @brief Undoes the acquire() that just returned `slot`: the list is as before that
@@ -77,22 +122,33 @@ struct Fifo {
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
         /// @brief The number of free slots.
         [[nodiscard]] std::size_t available() const noexcept { return queued_; }
-        /// @brief Heap bytes of bookkeeping (4 bytes + 1 bit a slot).
+        /// @brief Heap bytes of bookkeeping (4 bytes + 1 bit a slot, +1 bit once acquire_slot
+        /// has been used).
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
-            return ring_.bytes() + allocated_.bytes();
+            return ring_.bytes() + allocated_.bytes() + claimed_.bytes();
         }
 
     private:
+        // The slot at head_, which moves on.
+        std::size_t pop() noexcept {
+            const std::size_t slot = static_cast<std::uint32_t>(ring_[head_] + head_);
+            head_ = next(head_);
+            return slot;
+        }
+
         [[nodiscard]] std::size_t next(std::size_t position) const noexcept {
             return position + 1 == capacity_ ? 0 : position + 1;
         }
 
         detail::ZeroedArray<std::uint32_t> ring_;
         detail::AllocationBits allocated_;
+        // Set while a slot taken by acquire_slot is in the ring; allocated by the first one.
+        detail::AllocationBits claimed_;
         std::size_t capacity_;
-        std::size_t queued_;    // free slots in the ring
-        std::size_t head_ = 0;  // position of the next slot to hand out
-        std::size_t tail_ = 0;  // position the next freed slot goes to
+        std::size_t queued_;               // free slots in the ring
+        std::size_t claimed_in_ring_ = 0;  // set bits of claimed_
+        std::size_t head_ = 0;             // position of the next slot to hand out
+        std::size_t tail_ = 0;             // position the next freed slot goes to
     };
 };
 
