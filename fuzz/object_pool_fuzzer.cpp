@@ -1,8 +1,9 @@
 // ObjectPool under arbitrary sequences of get (lease or raw) / free / try_free / discard /
-// lease moves, release and adopt, for every policy and both lifecycles, with pointers that are out, freed, never handed out,
-// interior, past the end, null or from another pool, and with constructors, factories and
-// reset hooks that throw when the input says so. Every result and the whole state are checked
-// against the reference model; ASan (with the pool's poisoning) catches any stray access.
+// lease moves, release and adopt, for every policy and both lifecycles, with pointers that are out,
+// freed, never handed out, interior, past the end, null or from another pool, and with
+// constructors, factories and reset hooks that throw when the input says so. Every result and the
+// whole state are checked against the reference model; ASan (with the pool's poisoning) catches any
+// stray access.
 //
 // Input: byte 0 picks the policy and the lifecycle, byte 1 the capacity, then one step a byte
 // (the low bits the operation), each followed by the bytes its argument needs.

@@ -61,9 +61,8 @@ int ask(Pool& pool, int question) {
 }
 
 int main() {
-    Pool pool(
-        4, /*factory=*/{}, /*reset=*/{},
-        /*validate=*/[](Connection& connection) { return connection.ping(); });
+    Pool pool(4, /*factory=*/{}, /*reset=*/{},
+              /*validate=*/[](Connection& connection) { return connection.ping(); });
     assert(pool.prefill(2) == 2);  // at start-up, before the workers share the pool
     assert(Connection::opened == 2);
 

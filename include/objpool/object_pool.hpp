@@ -132,8 +132,7 @@ public:
     /// @par Complexity
     /// O(1) besides the allocations.
     /// @throws std::length_error when `capacity` exceeds objpool::max_capacity; std::bad_alloc.
-    BasicObjectPool(std::size_t capacity, Factory factory, Reset reset = {},
-                    Validate validate = {})
+    BasicObjectPool(std::size_t capacity, Factory factory, Reset reset = {}, Validate validate = {})
         : slots_(detail::checked_capacity(capacity)),
           objects_(capacity),
           record_(capacity),
@@ -749,13 +748,16 @@ private:
 
     // GCOVR_EXCL_START: not provoked (see give_back_leased)
     OBJPOOL_DETAIL_NOINLINE static void report_lease_lost() noexcept {
-        detail::report_error("objpool: a lease's object was freed through free(T*) before the "
-                             "lease (a free racing with the get)");
+        detail::report_error(
+            "objpool: a lease's object was freed through free(T*) before the "
+            "lease (a free racing with the get)");
     }
     // GCOVR_EXCL_STOP
 
     // Lease::release(): the object stays out, as a raw one.
-    void unmark_leased(const T* object) noexcept { leased_.clear(objects_.index_of(object)); }
+    void unmark_leased(const T* object) noexcept {
+        leased_.clear(objects_.index_of(object));
+    }
 
     // The deleter of get_shared()'s pointers: gives the object back as a lease does.
     struct SharedDeleter {

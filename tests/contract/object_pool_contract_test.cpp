@@ -457,8 +457,9 @@ struct Connections {
 
 }  // namespace
 
-TEMPLATE_LIST_TEST_CASE("discard destroys an object now; with Reuse its slot's next get builds anew",
-                        "[contract][object_pool][discard]", AllKinds) {
+TEMPLATE_LIST_TEST_CASE(
+    "discard destroys an object now; with Reuse its slot's next get builds anew",
+    "[contract][object_pool][discard]", AllKinds) {
     Tracked::live = 0;
     SECTION("Reuse, through a lease and through a raw pointer") {
         Connections<TestType> connections(1);
@@ -549,8 +550,9 @@ TEMPLATE_LIST_TEST_CASE("discard refuses a bad object with BadFree and changes n
     CHECK(lease);
 }
 
-TEMPLATE_LIST_TEST_CASE("The validation hook rebuilds a rejected idle object before get hands it out",
-                        "[contract][object_pool][validation]", AllKinds) {
+TEMPLATE_LIST_TEST_CASE(
+    "The validation hook rebuilds a rejected idle object before get hands it out",
+    "[contract][object_pool][validation]", AllKinds) {
     Tracked::live = 0;
     {
         Connections<TestType> connections(1, true);
@@ -655,9 +657,10 @@ TEMPLATE_LIST_TEST_CASE("prefill keeps what it built when the factory throws",
     CHECK(Tracked::live == 0);
 }
 
-TEMPLATE_LIST_TEST_CASE("for_each_idle visits the idle objects and may discard them; "
-                        "for_each_allocated visits the objects out",
-                        "[contract][object_pool][iteration]", AllKinds) {
+TEMPLATE_LIST_TEST_CASE(
+    "for_each_idle visits the idle objects and may discard them; "
+    "for_each_allocated visits the objects out",
+    "[contract][object_pool][iteration]", AllKinds) {
     Tracked::live = 0;
     {
         Connections<TestType> connections(5);
@@ -763,8 +766,8 @@ TEMPLATE_LIST_TEST_CASE("Lease::release and adopt move an object between the lay
         CHECK(leased_reason == BadFree::Reason::leased);
         const auto [free_message, free_reason] = bad_free_of([&] { (void)pool.adopt(freed); });
         CHECK(free_message == "objpool: cannot adopt object id " +
-                                  std::to_string(pool.id_of(freed)) + " at " +
-                                  address_text(freed) + ": not allocated");
+                                  std::to_string(pool.id_of(freed)) + " at " + address_text(freed) +
+                                  ": not allocated");
         CHECK(free_reason == BadFree::Reason::not_allocated);
         for (Block* const pointer : {&outside, static_cast<Block*>(nullptr)}) {
             const auto [message, reason] = bad_free_of([&] { (void)pool.adopt(pointer); });
