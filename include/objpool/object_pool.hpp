@@ -137,8 +137,9 @@ public:
           objects_(capacity),
           record_(capacity),
           leased_(capacity),
-          factory_(std::move(factory)),
           reset_(std::move(reset)),
+          validating_(static_cast<bool>(validate)),
+          factory_(std::move(factory)),
           validate_(std::move(validate)) {
         static_assert(reuses,
                       "objpool: factories, reset and validation hooks belong to the Reuse "
@@ -594,7 +595,7 @@ private:
         if constexpr (reuses) {
             if (record_.first_use(slot)) {
                 construct_first(object, slot);
-            } else if (validate_) {
+            } else if (validating_) {
                 validate_or_rebuild(object, slot);
             }
         } else {
@@ -780,8 +781,10 @@ private:
     detail::SlotStorage<T> objects_;
     detail::SlotRecord<is_thread_safe, record_owns_out_bits> record_;
     detail::LeaseMarks<is_thread_safe> leased_;
-    Factory factory_;
+    // What get and free test on every call comes first, in the pool's first cache lines.
     Reset reset_;
+    bool validating_ = false;  // validate_ is set (tested on every get of a used object)
+    Factory factory_;
     Validate validate_;
     detail::Waiters<is_thread_safe> waiters_;
 };

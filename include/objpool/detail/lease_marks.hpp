@@ -30,7 +30,7 @@ public:
 
     [[nodiscard]] bool test(std::size_t slot) const noexcept { return bits_.test(slot); }
     void set(std::size_t slot) noexcept { bits_.set(slot); }
-    void clear(std::size_t slot) noexcept { static_cast<void>(bits_.test_and_clear(slot)); }
+    void clear(std::size_t slot) noexcept { bits_.clear(slot); }
     /// Heap bytes used.
     [[nodiscard]] std::size_t bytes() const noexcept { return bits_.bytes(); }
 
