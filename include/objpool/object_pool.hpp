@@ -490,8 +490,8 @@ public:
         return record_.high_water_mark();
     }
     /// @brief Heap bytes of bookkeeping, the objects aside: the free list, plus the per-slot
-    /// marks (single-threaded: two bits a slot, "leased" and "discarded"; concurrent: two bits
-    /// a slot, "used" and "out" unless the list keeps its own, and a "leased" byte).
+    /// marks: a "leased" byte a slot, and a "discarded" bit (single-threaded) or a "used" and,
+    /// unless the list keeps its own, an "out" bit (concurrent).
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
         return traits::bookkeeping_bytes(slots_) + record_.bytes() + leased_.bytes();
     }

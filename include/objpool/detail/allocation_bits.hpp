@@ -22,9 +22,6 @@ public:
 
     void set(std::size_t slot) noexcept { words_[slot / 64] |= mask(slot); }
 
-    /// Clears the bit, set or not.
-    void clear(std::size_t slot) noexcept { words_[slot / 64] &= ~mask(slot); }
-
     /// Clears the bit if it was set; returns whether it was.
     bool test_and_clear(std::size_t slot) noexcept {
         std::uint64_t& word = words_[slot / 64];
