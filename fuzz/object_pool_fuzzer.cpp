@@ -1,11 +1,13 @@
-// ObjectPool under arbitrary sequences of get (lease or raw) / free / try_free / lease moves,
-// for every policy and both lifecycles, with pointers that are out, freed, never handed out,
-// interior, past the end, null or from another pool, and with constructors, factories and
-// reset hooks that throw when the input says so. Every result and the whole state are checked
-// against the reference model; ASan (with the pool's poisoning) catches any stray access.
+// ObjectPool under arbitrary sequences of get (lease or raw) / free / try_free / discard /
+// lease moves, release and adopt, for every policy and both lifecycles, with pointers that are out,
+// freed, never handed out, interior, past the end, null or from another pool, and with
+// constructors, factories and reset hooks that throw when the input says so. Every result and the
+// whole state are checked against the reference model; ASan (with the pool's poisoning) catches any
+// stray access.
 //
 // Input: byte 0 picks the policy and the lifecycle, byte 1 the capacity, then one step a byte
 // (the low bits the operation), each followed by the bytes its argument needs.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -109,6 +111,7 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
         };
         std::vector<typename Pool::lease_type> leases;
         std::vector<Object*> handed_out;  // every object ever handed out (some freed since)
+        std::vector<bool> built(capacity, false);  // Reuse: which slots have an object
 
         const auto get = [&](bool as_lease) -> Object* {
             fail_next = (input.byte() & 7) == 0;
@@ -154,6 +157,7 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
                 }
                 object->dirty = 1;
                 handed_out.push_back(object);
+                built[*slot] = true;
             }
             return object;
         };
@@ -182,26 +186,42 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
             }
         };
 
-        // Frees `object` through free(T*), try_free(T*) or a lease holding it, as `how` says.
+        const auto held_by_lease = [&](const Object* object) {
+            bool leased = false;
+            for (const auto& lease : leases) {
+                leased = leased || lease.get() == object;
+            }
+            return leased;
+        };
+
+        // Frees `object` through free(T*), try_free(T*) or discard(T*), as `how` says; a
+        // lease's object is refused (BadFree, reason leased) and stays out.
         const auto give_back = [&](Object* object, std::uint8_t how) {
             const std::size_t slot = pool.id_of(object) - 1;  // huge when foreign
-            const bool out = model.is_allocated(slot);
-            OBJPOOL_FUZZ_EXPECT(out == (object != nullptr && pool.find(slot + 1) == object));
-            fail_next = reuses && with_hooks && out && (how & 8) != 0;
+            const bool leased = object != nullptr && held_by_lease(object);
+            const bool out = model.is_allocated(slot) && !leased;
+            const bool discarding = (how & 1) == 0 && (how & 2) != 0;
+            OBJPOOL_FUZZ_EXPECT(model.is_allocated(slot) ==
+                                (object != nullptr && pool.find(slot + 1) == object));
+            fail_next = reuses && with_hooks && out && !discarding && (how & 8) != 0;
             const bool failing = fail_next;
             bool threw_bad_free = false;
             bool freed = false;
             try {
                 if ((how & 1) != 0) {
                     freed = pool.try_free(object);
+                } else if (discarding) {
+                    pool.discard(object);
+                    freed = true;
                 } else {
                     pool.free(object);
                     freed = true;
                 }
             } catch (const objpool::BadFree& error) {
                 threw_bad_free = true;
-                OBJPOOL_FUZZ_EXPECT((error.reason() == objpool::BadFree::Reason::not_allocated) ==
-                                    (pool.id_of(object) != 0));
+                OBJPOOL_FUZZ_EXPECT((error.reason() == objpool::BadFree::Reason::out_of_range) ==
+                                    (pool.id_of(object) == 0));
+                OBJPOOL_FUZZ_EXPECT((error.reason() == objpool::BadFree::Reason::leased) == leased);
             } catch (const Injected&) {
                 OBJPOOL_FUZZ_EXPECT(failing);  // the reset hook threw: the object stays out
                 OBJPOOL_FUZZ_EXPECT(pool.find(slot + 1) == object);
@@ -213,6 +233,9 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
             OBJPOOL_FUZZ_EXPECT(threw_bad_free == ((how & 1) == 0 && !out));
             if (out) {
                 model.free(slot);
+                if (discarding) {
+                    built[slot] = false;
+                }
             }
         };
 
@@ -225,17 +248,9 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
                     get(step % 8 == 0);
                     break;
                 case 2:
-                case 3: {  // a pointer of any kind; one a lease holds is left to the lease
-                    Object* object = pick_pointer();
-                    bool leased = false;
-                    for (const auto& lease : leases) {
-                        leased = leased || lease.get() == object;
-                    }
-                    if (!leased) {
-                        give_back(object, static_cast<std::uint8_t>(step >> 3));
-                    }
+                case 3:  // a pointer of any kind, a lease's included
+                    give_back(pick_pointer(), static_cast<std::uint8_t>(step >> 3));
                     break;
-                }
                 case 4: {  // free(lease), possibly with the reset hook failing
                     if (leases.empty()) {
                         typename Pool::lease_type empty;
@@ -281,18 +296,50 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
                     OBJPOOL_FUZZ_EXPECT(threw == static_cast<bool>(lease));
                     break;
                 }
-                case 6: {  // a lease ends (moved first, sometimes)
+                case 6: {  // a lease ends (moved first), is discarded, or released and adopted
                     if (leases.empty()) {
                         break;
                     }
                     const std::size_t index = input.below(leases.size());
                     Object* object = leases[index].get();
-                    {
-                        auto moved = std::move(leases[index]);
-                        leases.erase(leases.begin() + static_cast<std::ptrdiff_t>(index));
-                        OBJPOOL_FUZZ_EXPECT(moved.get() == object);
+                    const auto slot = static_cast<std::size_t>(object - base);
+                    bool given_back = true;
+                    switch ((step >> 3) % 4) {
+                        case 0: {
+                            auto moved = std::move(leases[index]);
+                            leases.erase(leases.begin() + static_cast<std::ptrdiff_t>(index));
+                            OBJPOOL_FUZZ_EXPECT(moved.get() == object);
+                            break;
+                        }
+                        case 1:
+                            pool.discard(leases[index]);
+                            OBJPOOL_FUZZ_EXPECT(!leases[index]);
+                            leases.erase(leases.begin() + static_cast<std::ptrdiff_t>(index));
+                            built[slot] = false;
+                            break;
+                        case 2:  // released: a raw object out, freed later through pick_pointer
+                            OBJPOOL_FUZZ_EXPECT(leases[index].release() == object);
+                            leases.erase(leases.begin() + static_cast<std::ptrdiff_t>(index));
+                            given_back = false;
+                            break;
+                        default: {  // released and adopted again; a second adopt is refused
+                            Object* const raw = leases[index].release();
+                            leases[index] = pool.adopt(raw);
+                            OBJPOOL_FUZZ_EXPECT(leases[index].get() == object);
+                            bool refused = false;
+                            try {
+                                static_cast<void>(pool.adopt(raw));
+                            } catch (const objpool::BadFree& error) {
+                                refused = error.reason() == objpool::BadFree::Reason::leased;
+                            }
+                            OBJPOOL_FUZZ_EXPECT(refused);
+                            given_back = false;
+                            break;
+                        }
                     }
-                    model.free(static_cast<std::size_t>(object - base));
+                    if (given_back) {
+                        model.free(slot);
+                    }
                     break;
                 }
                 default: {  // queries
@@ -306,10 +353,11 @@ void run(Input& input, std::size_t capacity, bool with_hooks) {
                 OBJPOOL_FUZZ_EXPECT(
                     objpool_reliability::object_pool_mismatch(pool, model, address) == nullptr);
                 // Every object built and not destroyed, in both pools: none leaked or lost.
+                const auto objects = static_cast<std::size_t>(
+                    reuses ? std::count(built.begin(), built.end(), true) : 0);
                 OBJPOOL_FUZZ_EXPECT(
-                    live == static_cast<long>(reuses
-                                                  ? pool.high_water_mark() + other.high_water_mark()
-                                                  : pool.allocated() + other.allocated()));
+                    live == static_cast<long>(reuses ? objects + other.high_water_mark()
+                                                     : pool.allocated() + other.allocated()));
             }
         }
         OBJPOOL_FUZZ_EXPECT(objpool_reliability::object_pool_mismatch(pool, model, address) ==

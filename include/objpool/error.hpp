@@ -14,9 +14,10 @@
 
 namespace objpool {
 
-/// @brief Thrown by a `free` whose argument is not currently out; the pool is then unchanged.
+/// @brief Thrown by a `free` (or an object pool's `discard` or `adopt`) whose argument is not
+/// currently out, or not this pool's; the pool is then unchanged.
 ///
-/// The message names the id (or object) and the reason, e.g.
+/// The message names the call, the id (or object) and the reason, e.g.
 /// `objpool: cannot free id 7: not allocated`.
 class BadFree : public std::invalid_argument {
 public:
@@ -24,6 +25,7 @@ public:
     enum class Reason {
         out_of_range,   ///< the id or pointer does not belong to the pool
         not_allocated,  ///< it belongs to the pool but is not out (double free, never handed out)
+        leased,  ///< the object is out but held by a lease or shared_ptr, which gives it back
     };
 
     /// @brief Builds the error; `message` is what `what()` returns.
@@ -64,25 +66,31 @@ namespace detail {
     raise<BadFree>(reason, static_cast<const char*>(message));
 }
 
-/// Raises objpool::BadFree for `free(lease)` of an empty lease or of another pool's lease.
-[[noreturn]] inline void raise_bad_lease_free(bool empty) {
+/// Raises objpool::BadFree for `call(lease)` (call: "free", "discard") of an empty lease or of
+/// another pool's lease.
+[[noreturn]] inline void raise_bad_lease_free(bool empty, const char* call = "free") {
     raise<BadFree>(empty ? BadFree::Reason::not_allocated : BadFree::Reason::out_of_range,
-                   empty ? "objpool: cannot free an empty lease"
-                         : "objpool: cannot free a lease of another pool");
+                   std::string("objpool: cannot ") + call +
+                       (empty ? " an empty lease" : " a lease of another pool"));
 }
 
-/// Raises objpool::BadFree for `free(object)`: `reason` out_of_range for an address that is
-/// not one of the pool's objects, not_allocated (with the object's `id`) for one not out.
+/// Raises objpool::BadFree for `call(object)` (call: "free", "discard", "adopt"): `reason`
+/// out_of_range for an address that is not one of the pool's objects, not_allocated (with the
+/// object's `id`) for one not out, leased for one a lease or shared_ptr holds.
 [[noreturn]] inline void raise_bad_object_free(const void* object, std::size_t id,
-                                               BadFree::Reason reason) {
+                                               BadFree::Reason reason, const char* call = "free") {
     char address[2 + 2 * sizeof(void*) + 1];
     static_cast<void>(std::snprintf(address, sizeof address, "0x%" PRIxPTR,
                                     reinterpret_cast<std::uintptr_t>(object)));
-    raise<BadFree>(reason, reason == BadFree::Reason::out_of_range
-                               ? std::string("objpool: cannot free object at ") + address +
-                                     ": not an object of this pool"
-                               : "objpool: cannot free object id " + std::to_string(id) + " at " +
-                                     address + ": not allocated");
+    const std::string what = std::string("objpool: cannot ") + call + " object";
+    if (reason == BadFree::Reason::out_of_range) {
+        raise<BadFree>(reason, what + " at " + address + ": not an object of this pool");
+    }
+    raise<BadFree>(reason, what + " id " + std::to_string(id) + " at " + address +
+                               (reason == BadFree::Reason::leased
+                                    ? ": held by a lease (give it back through the lease, or "
+                                      "release() it first)"
+                                    : ": not allocated"));
 }
 
 }  // namespace detail

@@ -12,9 +12,11 @@ namespace objpool {
 
 /// @brief Owns one object of a pool and gives it back when destroyed.
 ///
-/// Returned by ObjectPool::get(); empty when the pool was exhausted. Move-only, like
-/// std::unique_ptr; `pool.free(lease)` gives the object back early and empties the lease.
-/// Using a lease after its pool is destroyed is undefined behaviour.
+/// Returned by ObjectPool::get() (and ObjectPool::adopt()); empty when the pool was exhausted.
+/// Move-only, like std::unique_ptr; `pool.free(lease)` gives the object back early and empties
+/// the lease, `pool.discard(lease)` destroys it, release() hands it over as a raw pointer.
+/// While a lease holds an object, `pool.free(T*)` of that object is refused (objpool::BadFree,
+/// reason leased). Using a lease after its pool is destroyed is undefined behaviour.
 ///
 /// @tparam Pool the ObjectPool type it comes from.
 template <class Pool>
@@ -72,6 +74,19 @@ public:
 
     /// @brief Whether the lease holds an object.
     explicit operator bool() const noexcept { return object_ != nullptr; }
+
+    /// @brief Empties the lease without giving its object back, and returns the object (nullptr
+    /// when empty): it stays out, now through the raw layer, and the caller gives it back
+    /// later with `pool.free(T*)` (or wraps it again with `pool.adopt(T*)`), as
+    /// std::unique_ptr::release().
+    /// @par Complexity
+    /// O(1).
+    [[nodiscard]] value_type* release() noexcept {
+        if (object_ != nullptr) {
+            pool_->unmark_leased(object_);
+        }
+        return std::exchange(object_, nullptr);
+    }
 
 private:
     friend Pool;

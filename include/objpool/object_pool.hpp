@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "detail/bits.hpp"
 #include "detail/capacity.hpp"
 #include "detail/concurrent_waiters.hpp"
+#include "detail/lease_marks.hpp"
 #include "detail/object_pool_common.hpp"
 #include "detail/sanitizer.hpp"
 #include "detail/scope_guard.hpp"
@@ -39,7 +41,16 @@ namespace objpool {
 ///   destroyed (or through `free(lease)`);
 /// - raw: `acquire()` returns a `T*` (nullptr when exhausted) that you give back with
 ///   `free(T*)`, which refuses with objpool::BadFree and no change a pointer that is not one of
-///   this pool's objects or not out.
+///   this pool's objects, not out, or held by a lease.
+///
+/// The two meet in `Lease::release()` (a lease's object becomes a raw one), `adopt(T*)` (a raw
+/// one becomes a lease's) and `get_shared()` (a std::shared_ptr whose deleter gives the object
+/// back). Each slot carries a "leased" mark, set while a lease or shared_ptr holds its object, so
+/// that `free(T*)` of such an object is refused at once instead of the lease later giving back
+/// an object someone else holds. For connection pools: `discard` destroys a broken object and
+/// frees its slot (with Reuse its next get builds a new one), a validation hook checks an idle
+/// object on get and rebuilds it when rejected, `prefill` builds objects ahead of time, and
+/// `for_each_idle` / `for_each_allocated` visit them.
 ///
 /// What happens to objects is the Lifecycle's choice (objpool::Reuse, the default, or
 /// objpool::ConstructOnGet). Creating a pool does no per-object work: one allocation for the
@@ -94,6 +105,11 @@ public:
     /// @brief Runs on every free before the object goes back (Reuse only; in a concurrent
     /// pool, possibly from several threads at once, for different objects).
     using Reset = std::function<void(T&)>;
+    /// @brief Checks an idle object before get hands it out again (Reuse only; Commons Pool's
+    /// testOnBorrow): false means broken, and get destroys it and builds a new one in its slot.
+    /// Not called for an object get has just built. In a concurrent pool, possibly called from
+    /// several threads at once, for different objects.
+    using Validate = std::function<bool(T&)>;
     /// @brief Whether the pool may be used from several threads at once.
     static constexpr bool is_thread_safe = traits::is_thread_safe;
 
@@ -102,24 +118,33 @@ public:
     /// O(1) besides the allocations.
     /// @throws std::length_error when `capacity` exceeds objpool::max_capacity; std::bad_alloc.
     explicit BasicObjectPool(std::size_t capacity)
-        : slots_(detail::checked_capacity(capacity)), objects_(capacity), record_(capacity) {
+        : slots_(detail::checked_capacity(capacity)),
+          objects_(capacity),
+          record_(capacity),
+          leased_(capacity) {
         static_assert(!reuses || std::is_default_constructible_v<T>,
                       "objpool: a T that is not default-constructible needs a factory");
         poison(objects_.at(0), capacity * sizeof(T));
     }
 
-    /// @brief A Reuse pool whose objects are built by `factory(id)` and passed to `reset`
-    /// (if given) on every free.
+    /// @brief A Reuse pool whose objects are built by `factory(id)` (default-constructed when
+    /// `factory` is empty), passed to `reset` (if given) on every free and checked by `validate`
+    /// (if given) on every get that hands out an object built before (see Validate).
     /// @par Complexity
     /// O(1) besides the allocations.
     /// @throws std::length_error when `capacity` exceeds objpool::max_capacity; std::bad_alloc.
-    BasicObjectPool(std::size_t capacity, Factory factory, Reset reset = {})
+    BasicObjectPool(std::size_t capacity, Factory factory, Reset reset = {}, Validate validate = {})
         : slots_(detail::checked_capacity(capacity)),
           objects_(capacity),
           record_(capacity),
+          leased_(capacity),
+          reset_(std::move(reset)),
+          validating_(static_cast<bool>(validate)),
           factory_(std::move(factory)),
-          reset_(std::move(reset)) {
-        static_assert(reuses, "objpool: factories and reset hooks belong to the Reuse lifecycle");
+          validate_(std::move(validate)) {
+        static_assert(reuses,
+                      "objpool: factories, reset and validation hooks belong to the Reuse "
+                      "lifecycle");
         poison(objects_.at(0), capacity * sizeof(T));
     }
 
@@ -152,15 +177,63 @@ public:
     /// @brief An object, out until the lease is destroyed or freed; an empty lease when the
     /// pool is exhausted.
     ///
-    /// With Reuse, `args` must be empty: a never-used slot's object is built by the factory (or
-    /// default-constructed), a used one is handed out as the last free left it. With
-    /// ConstructOnGet the object is constructed from `args`.
-    /// @throws whatever the factory or T's constructor throws; the pool is then unchanged.
+    /// With Reuse, `args` must be empty: a slot without an object (never used, or discarded)
+    /// gets one built by the factory (or default-constructed); a used one is handed out as the
+    /// last free left it, once the validation hook (if any) has accepted it, or rebuilt in
+    /// place if it has not. With ConstructOnGet the object is constructed from `args`.
+    /// @throws whatever the factory, T's constructor or the validation hook throws. The pool is
+    /// then unchanged, except when the factory throws while rebuilding a rejected object: that
+    /// object stays destroyed, its slot is free again and the slot's next get builds it.
     /// @par Complexity
-    /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus construction. Never allocates.
+    /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus construction and validation. Never
+    /// allocates.
     template <class... Args>
     [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE lease_type get(Args&&... args) {
-        return lease_type(this, acquire(std::forward<Args>(args)...));
+        check_arguments<Args...>();
+        return lease_type(this, take<true>(traits::acquire(slots_), std::forward<Args>(args)...));
+    }
+
+    /// @brief As get(), but the object is held by a std::shared_ptr whose deleter gives it back
+    /// (as a lease's destructor does); an empty pointer when the pool is exhausted.
+    ///
+    /// The pool must outlive every shared_ptr (and weak_ptr's control block use) it hands out:
+    /// a deleter that runs after the pool is destroyed is undefined behaviour. As with a
+    /// lease, `free(T*)` of the object is refused (BadFree, reason leased), and a reset hook
+    /// that throws in the deleter ends the program.
+    /// @throws as get(); std::bad_alloc when the control block cannot be allocated (the object
+    /// is then given back first).
+    /// @par Complexity
+    /// As get(), plus one allocation for the control block.
+    template <class... Args>
+    [[nodiscard]] std::shared_ptr<T> get_shared(Args&&... args) {
+        check_arguments<Args...>();
+        T* const object = take<true>(traits::acquire(slots_), std::forward<Args>(args)...);
+        if (object == nullptr) {
+            return nullptr;
+        }
+        return std::shared_ptr<T>(object, SharedDeleter{this});
+    }
+
+    /// @brief A lease for `object`, an object that is out through the raw layer (from
+    /// acquire() or Lease::release()): the lease now gives it back.
+    /// @throws objpool::BadFree, and nothing changes, when `object` is not one of this pool's
+    /// objects (out_of_range), not out (not_allocated), or already held by a lease or
+    /// shared_ptr (leased).
+    /// @par Complexity
+    /// O(1).
+    [[nodiscard]] lease_type adopt(T* object) {
+        const std::size_t slot = objects_.index_of(object);
+        if (slot >= capacity()) {
+            raise_bad_free(object, BadFree::Reason::out_of_range, "adopt");
+        }
+        if (!is_out(slot)) {
+            raise_bad_free(object, BadFree::Reason::not_allocated, "adopt");
+        }
+        if (leased_.test(slot)) {
+            raise_bad_free(object, BadFree::Reason::leased, "adopt");
+        }
+        leased_.set(slot);
+        return lease_type(this, object);
     }
 
     /// @brief As get(), but waits up to `timeout` for an object to be freed; an empty lease
@@ -170,7 +243,7 @@ public:
     template <class Rep, class Period, class... Args>
     [[nodiscard]] lease_type get_for(const std::chrono::duration<Rep, Period>& timeout,
                                      Args&&... args) {
-        return lease_type(this, acquire_for(timeout, std::forward<Args>(args)...));
+        return get_until(detail::deadline_after(timeout), std::forward<Args>(args)...);
     }
 
     /// @brief As get(), but waits until `deadline` for an object to be freed; an empty lease
@@ -179,7 +252,7 @@ public:
     template <class Clock, class Duration, class... Args>
     [[nodiscard]] lease_type get_until(const std::chrono::time_point<Clock, Duration>& deadline,
                                        Args&&... args) {
-        return lease_type(this, acquire_until(deadline, std::forward<Args>(args)...));
+        return lease_type(this, wait_and_take<true>(deadline, std::forward<Args>(args)...));
     }
 
     /// @brief As get(), but returns a raw pointer (nullptr when exhausted) that must be given
@@ -187,7 +260,7 @@ public:
     template <class... Args>
     [[nodiscard]] OBJPOOL_DETAIL_ALWAYS_INLINE T* acquire(Args&&... args) {
         check_arguments<Args...>();
-        return take(traits::acquire(slots_), std::forward<Args>(args)...);
+        return take<false>(traits::acquire(slots_), std::forward<Args>(args)...);
     }
 
     /// @brief As acquire(), waiting up to `timeout` for an object to be freed (nullptr when
@@ -205,59 +278,170 @@ public:
     template <class Clock, class Duration, class... Args>
     [[nodiscard]] T* acquire_until(const std::chrono::time_point<Clock, Duration>& deadline,
                                    Args&&... args) {
-        static_assert(is_thread_safe,
-                      "objpool: get_for and get_until belong to the concurrent pools");
-        check_arguments<Args...>();
-        std::size_t slot = traits::acquire(slots_);
-        if (slot == capacity() && Clock::now() < deadline) {
-            slot = traits::timed_wait(slots_, [this, &deadline] {
-                return waiters_.wait_until(
-                    deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
-            });
-        }
-        return take(slot, std::forward<Args>(args)...);
+        return wait_and_take<false>(deadline, std::forward<Args>(args)...);
     }
 
     /// @brief Gives the lease's object back now and empties the lease.
     /// @throws objpool::BadFree when the lease is empty or from another pool (nothing changes);
     /// whatever the reset hook throws (the object then stays out and the lease keeps it).
     void free(lease_type& lease) {
-        if (lease.object_ == nullptr || lease.pool_ != this) {
-            detail::raise_bad_lease_free(lease.object_ == nullptr);
-        }
-        free(lease.object_);
+        check_lease(lease, "free");
+        give_back_leased(lease.object_);
         lease.object_ = nullptr;
     }
 
     /// @brief Gives back an object obtained from acquire() (in a concurrent pool, waking one
     /// thread waiting in get_for / get_until, if any).
     /// @throws objpool::BadFree (reason out_of_range for a pointer that is not one of this
-    /// pool's objects, not_allocated for one that is not out); the pool is then unchanged.
-    /// Of several threads freeing the same object at once, exactly one returns normally.
-    /// Also whatever the reset hook throws, after which the object stays out.
+    /// pool's objects, not_allocated for one that is not out, leased for one a lease or
+    /// shared_ptr holds: give it back through its holder, or Lease::release() it first); the
+    /// pool is then unchanged. Of several threads freeing the same object at once, exactly one
+    /// returns normally. Also whatever the reset hook throws, after which the object stays out.
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus the reset hook or destructor.
     void free(T* object) {
         const std::size_t slot = objects_.index_of(object);
         if (slot >= capacity()) {
-            traits::record_free(slots_, false);
-            raise_bad_free(object, BadFree::Reason::out_of_range);
+            refuse_free(object, BadFree::Reason::out_of_range);
+        }
+        if (leased_.test(slot)) {
+            refuse_free(object, BadFree::Reason::leased);
         }
         if (!give_back(slot, object)) {
-            raise_bad_free(object, BadFree::Reason::not_allocated);
+            refuse_free(object, BadFree::Reason::not_allocated);
         }
     }
 
-    /// @brief Gives `object` back if it is one of this pool's objects and out; returns whether
-    /// it was (false changes nothing). Of several threads at once, exactly one gets true.
+    /// @brief Gives `object` back if it is one of this pool's objects, out and held by no
+    /// lease; returns whether it was (false changes nothing). Of several threads at once,
+    /// exactly one gets true.
     /// @throws only what the reset hook throws.
     bool try_free(T* object) {
         const std::size_t slot = objects_.index_of(object);
-        if (slot >= capacity()) {
-            traits::record_free(slots_, false);
-            return false;
+        if (slot < capacity() && !leased_.test(slot) && give_back(slot, object)) {
+            return true;
         }
-        return give_back(slot, object);
+        traits::record_free(slots_, false);
+        return false;
+    }
+
+    /// @brief Destroys `object`, which is out through the raw layer, now and frees its slot
+    /// (in a concurrent pool, waking a waiting get): for an object that is broken. The reset
+    /// hook does not run; with Reuse, the slot's next get builds a new object.
+    /// @throws objpool::BadFree, and nothing changes, when `object` is not one of this pool's
+    /// objects (out_of_range), not out (not_allocated) or held by a lease or shared_ptr
+    /// (leased: discard the lease). Of several threads discarding or freeing the same object
+    /// at once, exactly one returns normally (or gets true from try_free).
+    /// @par Complexity
+    /// As free(T*), with T's destructor instead of the reset hook.
+    void discard(T* object) {
+        const std::size_t slot = objects_.index_of(object);
+        if (slot >= capacity()) {
+            refuse_free(object, BadFree::Reason::out_of_range, "discard");
+        }
+        if (leased_.test(slot)) {
+            refuse_free(object, BadFree::Reason::leased, "discard");
+        }
+        if (!destroy_and_release<false>(slot, object)) {
+            refuse_free(object, BadFree::Reason::not_allocated, "discard");
+        }
+    }
+
+    /// @brief As discard(T*) for the lease's object, and empties the lease.
+    /// @throws objpool::BadFree when the lease is empty or from another pool (nothing changes).
+    void discard(lease_type& lease) {
+        check_lease(lease, "discard");
+        if (!destroy_and_release<true>(objects_.index_of(lease.object_), lease.object_)) {
+            report_lease_lost();  // GCOVR_EXCL_LINE: a lease's object is out (see free(T*))
+        }
+        lease.object_ = nullptr;
+    }
+
+    /// @brief Builds objects now, with the factory (or default construction), in up to `count`
+    /// slots that are free and have none (never used, or discarded), lowest slots first;
+    /// returns how many it built (fewer when fewer such slots are left). They are idle: the
+    /// next gets hand them out (the validation hook, if any, checks them). Commons Pool's
+    /// addObjects / minIdle. Reuse only (a ConstructOnGet pool keeps no idle objects: calling
+    /// it does not compile).
+    /// @pre For a concurrent pool, no other thread uses the pool during the call (at start-up,
+    /// or in a pause): a free slot belongs to no thread, so nothing else would keep a get from
+    /// taking the slot being built.
+    /// @throws whatever the factory throws: the objects built before stay (built and idle), the
+    /// slot being built stays empty, and the pool is otherwise unchanged.
+    /// @par Complexity
+    /// O(high_water_mark() + count) slot checks, plus the constructions. Never allocates.
+    std::size_t prefill(std::size_t count) {
+        static_assert(reuses, "objpool: prefill and for_each_idle belong to the Reuse lifecycle");
+        std::size_t built = 0;
+        for (std::size_t slot = 0; slot < capacity() && built < count; ++slot) {
+            if (record_.used(slot) || is_out(slot)) {
+                continue;
+            }
+            T* const object = objects_.at(slot);
+            unpoison(object, sizeof(T));
+            const detail::UndoUnlessDismissed idle_again(
+                [object]() noexcept { poison(object, sizeof(T)); });
+            detail::construct_object<reuses>(object, factory_, slot);
+            record_.note_first_use(slot);
+            ++built;
+        }
+        return built;
+    }
+
+    /// @brief Calls `visit(object)` for every idle object (built, with Reuse, and not out), in
+    /// ascending id order: to ping, refresh or close idle connections. If `visit` returns a
+    /// bool, false discards the object (destroyed now; its slot's next get builds a new one).
+    ///
+    /// `visit` may read and modify the object; it must not get, free, discard or prefill
+    /// through this pool (queries are fine). Reuse only (does not compile with ConstructOnGet).
+    /// @pre For a concurrent pool, no other thread uses the pool during the call (as
+    /// prefill()): an idle object belongs to no thread, so nothing else would keep a get from
+    /// handing out the object being visited.
+    /// @throws whatever `visit` throws; the object it was visiting stays idle, the objects
+    /// already visited keep what `visit` did to them.
+    /// @par Complexity
+    /// O(high_water_mark()) slot checks, plus the visits.
+    template <class Visit>
+    void for_each_idle(Visit&& visit) {
+        static_assert(reuses, "objpool: prefill and for_each_idle belong to the Reuse lifecycle");
+        const std::size_t used = high_water_mark();
+        for (std::size_t slot = 0; slot < used; ++slot) {
+            if (!record_.used(slot) || is_out(slot)) {
+                continue;
+            }
+            T* const object = objects_.at(slot);
+            unpoison(object, sizeof(T));
+            const detail::UndoUnlessDismissed idle_again(
+                [object]() noexcept { poison(object, sizeof(T)); });
+            if constexpr (std::is_same_v<std::invoke_result_t<Visit&, T&>, bool>) {
+                if (!visit(*object)) {
+                    object->~T();
+                    record_.forget(slot);
+                }
+            } else {
+                visit(*object);
+            }
+        }
+    }
+
+    /// @brief Calls `visit(object)` for every object that is out, in ascending id order.
+    ///
+    /// `visit` may use the object, and free or discard the object it is given; an object got
+    /// during the visit may or may not be visited.
+    /// @pre For a concurrent pool, each visited object stays out while `visit` uses it (as for
+    /// find(): its holder may be using it at the same time, and may free it; the caller
+    /// arranges that). An object is visited if it is out when its slot is looked at.
+    /// @throws whatever `visit` throws (the objects not yet visited are not).
+    /// @par Complexity
+    /// O(high_water_mark()) slot checks, plus the visits.
+    template <class Visit>
+    void for_each_allocated(Visit&& visit) {
+        const std::size_t used = high_water_mark();
+        for (std::size_t slot = 0; slot < used; ++slot) {
+            if (is_out(slot)) {
+                visit(*objects_.at(slot));
+            }
+        }
     }
 
     /// @brief The id (1 .. capacity) of one of this pool's slots, or 0 for any other address.
@@ -310,18 +494,15 @@ public:
     [[nodiscard]] std::size_t high_water_mark() const noexcept {
         return record_.high_water_mark();
     }
-    /// @brief Heap bytes of bookkeeping (the free list, and for a concurrent pool two bits a
-    /// slot), the objects aside.
+    /// @brief Heap bytes of bookkeeping, the objects aside: the free list, plus the per-slot
+    /// marks: a "leased" byte a slot, and a "discarded" bit (single-threaded) or a "used" and,
+    /// unless the list keeps its own, an "out" bit (concurrent).
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept {
-        if constexpr (is_thread_safe) {
-            return traits::bookkeeping_bytes(slots_) + record_.bytes();
-        } else {
-            return traits::bookkeeping_bytes(slots_);
-        }
+        return traits::bookkeeping_bytes(slots_) + record_.bytes() + leased_.bytes();
     }
     /// @brief What the pool has counted since it was created (objpool::PoolStatistics). Only
-    /// for a policy wrapped in objpool::Counted. Under concurrency, exact when no call is in
-    /// flight. O(1) (concurrent: O(16)).
+    /// for a policy wrapped in objpool::Counted. A discard counts as a free. Under concurrency,
+    /// exact when no call is in flight. O(1) (concurrent: O(16)).
     [[nodiscard]] PoolStatistics statistics() const noexcept {
         static_assert(traits::has_statistics,
                       "objpool: statistics() needs a policy wrapped in objpool::Counted");
@@ -399,8 +580,25 @@ private:
         }
     }
 
-    // Turns an acquired slot (or capacity(): none) into an out object.
-    template <class... Args>
+    // acquire_until, and get_until for a lease (`leased`).
+    template <bool leased, class Clock, class Duration, class... Args>
+    T* wait_and_take(const std::chrono::time_point<Clock, Duration>& deadline, Args&&... args) {
+        static_assert(is_thread_safe,
+                      "objpool: get_for and get_until belong to the concurrent pools");
+        check_arguments<Args...>();
+        std::size_t slot = traits::acquire(slots_);
+        if (slot == capacity() && Clock::now() < deadline) {
+            slot = traits::timed_wait(slots_, [this, &deadline] {
+                return waiters_.wait_until(
+                    deadline, [this]() noexcept { return traits::acquire(slots_); }, capacity());
+            });
+        }
+        return take<leased>(slot, std::forward<Args>(args)...);
+    }
+
+    // Turns an acquired slot (or capacity(): none) into an out object, marked as a lease's
+    // (`leased`) or not.
+    template <bool leased, class... Args>
     OBJPOOL_DETAIL_ALWAYS_INLINE T* take(std::size_t slot, Args&&... args) {
         if (slot == capacity()) {
             traits::record_get(slots_, false);
@@ -413,6 +611,8 @@ private:
         if constexpr (reuses) {
             if (record_.first_use(slot)) {
                 construct_first(object, slot);
+            } else if (validating_) {
+                validate_or_rebuild(object, slot);
             }
         } else {
             construct_guarded(object, slot, std::forward<Args>(args)...);
@@ -420,6 +620,9 @@ private:
         if constexpr (!is_thread_safe) {
             OBJPOOL_ASSERT(slot < record_.high_water_mark(),
                            "the policy handed out a never-used slot out of order");
+        }
+        if constexpr (leased) {
+            leased_.set(slot);
         }
         if constexpr (record_owns_out_bits) {
             record_.set_out(slot);  // the last step: the object is out from here on
@@ -433,18 +636,42 @@ private:
     // would requeue it under Fifo).
     template <class... Args>
     void construct_guarded(T* object, std::size_t slot, Args&&... args) {
-        detail::UndoUnlessDismissed undo_acquire([this, slot, object]() noexcept {
+        auto undo_acquire = undo_acquire_of(object, slot);
+        detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
+        undo_acquire.dismiss();
+        if (record_.first_use(slot)) {
+            record_.note_first_use(slot);
+        }
+    }
+
+    // Puts the slot just acquired back in place (what get does when a step after the acquire
+    // throws), unless dismissed.
+    auto undo_acquire_of(T* object, std::size_t slot) noexcept {
+        return detail::UndoUnlessDismissed([this, slot, object]() noexcept {
             poison(object, sizeof(T));
             traits::unacquire(slots_, slot);
             // A waiter that failed while the slot was held must see it back; the undo may not
             // publish through a seq_cst write, so the waiting room pays the fence.
             notify_waiters<false>();
         });
-        detail::construct_object<reuses>(object, factory_, slot, std::forward<Args>(args)...);
-        undo_acquire.dismiss();
-        if (record_.first_use(slot)) {
-            record_.note_first_use(slot);
+    }
+
+    // With Reuse, on getting an object built before: the validation hook, and a rebuild in
+    // place if it rejects the object. If the hook throws, the acquire is undone and the object
+    // is as it was; if the factory throws, the rejected object stays destroyed and the slot,
+    // back in place, has none.
+    OBJPOOL_DETAIL_NOINLINE void validate_or_rebuild(T* object, std::size_t slot) {
+        {
+            auto undo_acquire = undo_acquire_of(object, slot);
+            const bool valid = validate_(*object);
+            undo_acquire.dismiss();
+            if (valid) {
+                return;
+            }
         }
+        object->~T();
+        record_.forget(slot);
+        construct_guarded(object, slot);
     }
 
     // With Reuse, once per slot: kept out of line so that acquire() stays small enough to
@@ -453,17 +680,11 @@ private:
         construct_guarded(object, slot);
     }
 
-    // release_object(), counted (objpool::Counted).
-    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
-        const bool freed = release_object(slot, object);
-        traits::record_free(slots_, freed);
-        return freed;
-    }
-
     // Resets or destroys the object, then frees its slot; false (no change) if it is not out.
     // The object is claimed before the reset hook or destructor runs, so that if the hook
     // throws the object is still out, and concurrent frees run them once.
-    OBJPOOL_DETAIL_ALWAYS_INLINE bool release_object(std::size_t slot, T* object) {
+    template <bool leased = false>
+    OBJPOOL_DETAIL_ALWAYS_INLINE bool give_back(std::size_t slot, T* object) {
         if constexpr (reuses) {
             if (reset_) {
                 if (!claim_and_reset(slot, object)) {
@@ -481,13 +702,40 @@ private:
             }
             object->~T();
         }
-        // Before the release: once the slot is in the free list another thread may get it.
+        if constexpr (leased) {
+            leased_.clear(slot);
+        }
+        return release_slot(slot, object);
+    }
+
+    // discard: destroys the object instead of resetting it; with Reuse the slot forgets it,
+    // so that its next get builds a new one. False (no change) if it is not out.
+    template <bool leased>
+    bool destroy_and_release(std::size_t slot, T* object) noexcept {
+        if (!claim(slot)) {
+            return false;
+        }
+        object->~T();
+        if constexpr (reuses) {
+            record_.forget(slot);
+        }
+        if constexpr (leased) {
+            leased_.clear(slot);
+        }
+        return release_slot(slot, object);
+    }
+
+    // The last step of a give-back, the object claimed (single-threaded: checked, or, without
+    // a hook, not yet) and reset or destroyed: the slot goes back to the free list. Poisoned
+    // before: once the slot is in the free list another thread may get it.
+    OBJPOOL_DETAIL_ALWAYS_INLINE bool release_slot(std::size_t slot, T* object) noexcept {
         poison(object, sizeof(T));
         if constexpr (list_claims) {
             slots_.release_claimed(slot);
         } else if (!traits::release(slots_, slot)) {
             return false;
         }
+        traits::record_free(slots_, true);
         notify_waiters<traits::publishes_seq_cst>();
         return true;
     }
@@ -506,23 +754,64 @@ private:
         return true;
     }
 
-    // Only a lease whose object was freed behind its back (through free(T*)) gets false here.
-    OBJPOOL_DETAIL_ALWAYS_INLINE void give_back_leased(T* object) noexcept {
-        if (!give_back(objects_.index_of(object), object)) {
-            detail::report_error(
-                "objpool: a lease's object was freed through free(T*) before the lease");
+    // Gives back the object of a lease or shared_ptr. The "leased" mark makes free(T*),
+    // try_free and discard(T*) refuse it, so it is out; only a free(T*) racing with the get
+    // (one that did not happen after it, which no correct program does) could have taken it.
+    // Throws what the reset hook throws (the lease's destructor and the shared_ptr's deleter
+    // are noexcept: the program ends).
+    OBJPOOL_DETAIL_ALWAYS_INLINE void give_back_leased(T* object) {
+        if (!give_back<true>(objects_.index_of(object), object)) {
+            report_lease_lost();  // GCOVR_EXCL_LINE: not provoked (see above)
         }
     }
 
-    [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason) const {
-        detail::raise_bad_object_free(object, id_of(object), reason);
+    // GCOVR_EXCL_START: not provoked (see give_back_leased)
+    OBJPOOL_DETAIL_NOINLINE static void report_lease_lost() noexcept {
+        detail::report_error(
+            "objpool: a lease's object was freed through free(T*) before the "
+            "lease (a free racing with the get)");
+    }
+    // GCOVR_EXCL_STOP
+
+    // Lease::release(): the object stays out, as a raw one.
+    void unmark_leased(const T* object) noexcept {
+        leased_.clear(objects_.index_of(object));
+    }
+
+    // The deleter of get_shared()'s pointers: gives the object back as a lease does.
+    struct SharedDeleter {
+        BasicObjectPool* pool;
+        void operator()(T* object) const noexcept { pool->give_back_leased(object); }
+    };
+
+    void check_lease(const lease_type& lease, const char* call) {
+        if (lease.object_ == nullptr || lease.pool_ != this) {
+            traits::record_free(slots_, false);
+            detail::raise_bad_lease_free(lease.object_ == nullptr, call);
+        }
+    }
+
+    [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason,
+                                     const char* call = "free") const {
+        detail::raise_bad_object_free(object, id_of(object), reason, call);
+    }
+
+    // A free or discard refused: counted (objpool::Counted), then BadFree.
+    [[noreturn]] void refuse_free(const T* object, BadFree::Reason reason,
+                                  const char* call = "free") {
+        traits::record_free(slots_, false);
+        raise_bad_free(object, reason, call);
     }
 
     List slots_;
     detail::SlotStorage<T> objects_;
     detail::SlotRecord<is_thread_safe, record_owns_out_bits> record_;
-    Factory factory_;
+    detail::LeaseMarks<is_thread_safe> leased_;
+    // What get and free test on every call comes first, in the pool's first cache lines.
     Reset reset_;
+    bool validating_ = false;  // validate_ is set (tested on every get of a used object)
+    Factory factory_;
+    Validate validate_;
     detail::Waiters<is_thread_safe> waiters_;
 };
 

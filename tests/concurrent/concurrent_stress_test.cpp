@@ -500,3 +500,68 @@ TEMPLATE_LIST_TEST_CASE("ConcurrentObjectPool: of two racing frees of one object
     CHECK(bad_rounds.load() == 0);
     CHECK(resets.load() == rounds);  // the reset hook ran once per round, never twice
 }
+
+TEMPLATE_LIST_TEST_CASE(
+    "ConcurrentObjectPool: of a racing discard and free of one object exactly one wins",
+    "[concurrent][stress][double_free][object_pool][discard]", AllPolicies) {
+    const std::size_t rounds = std::max<std::size_t>(stress_operations() / 100, 1000);
+    std::atomic<std::size_t> resets{0};
+    std::atomic<std::size_t> builds{0};
+    Connection::live.store(0);
+    {
+        ConcurrentObjectPool<Connection, TestType> pool(
+            2,
+            [&](std::size_t) {
+                builds.fetch_add(1, std::memory_order_relaxed);
+                return Connection();
+            },
+            [&](Connection&) { resets.fetch_add(1, std::memory_order_relaxed); });
+        Barrier barrier(2);
+        std::atomic<Connection*> shared{nullptr};
+        std::atomic<unsigned> winners{0};
+        std::atomic<std::size_t> discards_won{0};
+        std::atomic<std::size_t> bad_rounds{0};
+
+        run_threads(2, [&](unsigned index) {
+            for (std::size_t round = 0; round < rounds; ++round) {
+                if (index == 0) {
+                    shared.store(pool.acquire(), std::memory_order_relaxed);
+                    winners.store(0, std::memory_order_relaxed);
+                }
+                barrier.arrive_and_wait();
+                Connection* const object = shared.load(std::memory_order_relaxed);
+                // One thread discards, the other frees (both ways in turn); a loser is told
+                // the object is not out.
+                bool won;
+                BadFree::Reason reason = BadFree::Reason::not_allocated;
+                if ((round + index) % 2 == 0) {
+                    won = !throws_bad_free([&] { pool.discard(object); }, &reason);
+                    if (won) {
+                        discards_won.fetch_add(1, std::memory_order_relaxed);
+                    }
+                } else if (round % 4 < 2) {
+                    won = pool.try_free(object);
+                } else {
+                    won = !throws_bad_free([&] { pool.free(object); }, &reason);
+                }
+                if (won) {
+                    winners.fetch_add(1, std::memory_order_relaxed);
+                } else if (reason != BadFree::Reason::not_allocated) {
+                    bad_rounds.fetch_add(1);
+                }
+                barrier.arrive_and_wait();
+                if (index == 0 &&
+                    (winners.load(std::memory_order_relaxed) != 1 || pool.available() != 2)) {
+                    bad_rounds.fetch_add(1);
+                }
+            }
+        });
+        CHECK(bad_rounds.load() == 0);
+        // Every object was destroyed or reset once: what a discard destroyed was built again.
+        CHECK(resets.load() + discards_won.load() == rounds);
+        CHECK(builds.load() - discards_won.load() ==
+              static_cast<std::size_t>(Connection::live.load()));
+        CHECK(discards_won.load() > 0);
+    }
+    CHECK(Connection::live.load() == 0);  // nothing destroyed twice, nothing leaked
+}

@@ -2,6 +2,7 @@
 // reuse, leases and raw pointers, ids, exhaustion, refused frees that change nothing, the strong
 // guarantee with an in-place undo (a failed construction leaves the order of later ids as it
 // was), the reset hook, the destructor's report, and ASan poisoning of objects that are not out.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -284,15 +285,11 @@ TEMPLATE_LIST_TEST_CASE("ConstructOnGet builds from get's arguments and destroys
         CHECK(Tracked::live == 2);
         pool.free(raw);
         CHECK(Tracked::live == 1);
-        CHECK(pool.try_free(lease.get()));
+        // A lease's object is refused by the raw layer: the lease gives it back.
+        CHECK_FALSE(pool.try_free(lease.get()));
+        CHECK(Tracked::live == 1);
+        lease = {};
         CHECK(Tracked::live == 0);
-        reported.clear();
-        const auto previous = objpool::set_error_handler(&record);
-        lease = {};  // its object was freed through try_free: reported, not freed twice
-        objpool::set_error_handler(previous);
-        CHECK(reported == std::vector<std::string>{
-                              "objpool: a lease's object was freed through free(T*) before the "
-                              "lease"});
         CHECK(pool.available() == 2);
     }
     CHECK(Tracked::live == 0);
@@ -421,4 +418,410 @@ TEMPLATE_LIST_TEST_CASE("Under ASan exactly the objects that are out are address
     pool.free(block);
     CHECK(OBJPOOL_ASAN_POISONING == 0);
 #endif
+}
+
+namespace {
+
+// A Reuse pool of Tracked whose factory counts what it builds (value: the id) and fails when
+// told to; the validation hook, when installed, rejects objects whose value is 0 ("broken")
+// and throws when told to.
+template <class Kind>
+struct Connections {
+    using Pool = typename Kind::template ObjectPool<Tracked>;
+    std::size_t built = 0;
+    std::size_t validated = 0;
+    bool fail_build = false;
+    bool fail_validation = false;
+    Pool pool;
+
+    explicit Connections(std::size_t capacity, bool validating = false)
+        : pool(
+              capacity,
+              [this](std::size_t id) {
+                  if (std::exchange(fail_build, false)) {
+                      throw std::runtime_error("factory failed");
+                  }
+                  ++built;
+                  return Tracked(id);
+              },
+              {},
+              validating ? typename Pool::Validate([this](Tracked& object) {
+                  ++validated;
+                  if (std::exchange(fail_validation, false)) {
+                      throw std::runtime_error("validation failed");
+                  }
+                  return object.value != 0;
+              })
+                         : typename Pool::Validate()) {}
+};
+
+}  // namespace
+
+TEMPLATE_LIST_TEST_CASE(
+    "discard destroys an object now, and with Reuse its slot's next get builds anew",
+    "[contract][object_pool][discard]", AllKinds) {
+    Tracked::live = 0;
+    SECTION("Reuse, through a lease and through a raw pointer") {
+        Connections<TestType> connections(1);
+        auto& pool = connections.pool;
+        auto lease = pool.get();
+        REQUIRE(lease);
+        lease->value = 7;
+        pool.discard(lease);
+        CHECK_FALSE(lease);
+        CHECK(Tracked::live == 0);
+        CHECK(pool.available() == 1);
+        CHECK_FALSE(pool.is_allocated(1));
+        Tracked* const raw = pool.acquire();
+        REQUIRE(raw != nullptr);
+        CHECK(connections.built == 2);
+        CHECK(raw->value == 1);  // a new object, built by the factory
+        pool.discard(raw);
+        CHECK(Tracked::live == 0);
+        CHECK(pool.high_water_mark() == 1);
+        // A failing rebuild leaves the slot empty and free; the next get builds it.
+        connections.fail_build = true;
+        CHECK_THROWS_AS(pool.get(), std::runtime_error);
+        CHECK(pool.available() == 1);
+        CHECK(pool.acquire() == raw);
+        CHECK(connections.built == 3);
+        pool.free(raw);
+    }
+    SECTION("ConstructOnGet") {
+        typename TestType::template ObjectPool<Tracked, ConstructOnGet> pool(2);
+        Tracked* const raw = pool.acquire(std::uint64_t{5});
+        auto lease = pool.get(std::uint64_t{6});
+        pool.discard(raw);
+        pool.discard(lease);
+        CHECK(Tracked::live == 0);
+        CHECK(pool.available() == 2);
+    }
+    CHECK(Tracked::live == 0);  // the pools destroyed nothing twice
+}
+
+TEMPLATE_LIST_TEST_CASE("discard refuses a bad object with BadFree and changes nothing",
+                        "[contract][object_pool][discard][errors]", AllKinds) {
+    using Pool = typename TestType::template ObjectPool<Block>;
+    Pool pool(4);
+    Pool other(1);
+    Block* const discarded = pool.acquire();
+    auto lease = pool.get();
+    auto foreign_lease = other.get();
+    pool.discard(discarded);
+    const Snapshot<Pool> before(pool);
+
+    SECTION("double discard") {
+        const auto [message, reason] = bad_free_of([&] { pool.discard(discarded); });
+        CHECK(message == "objpool: cannot discard object id " +
+                             std::to_string(pool.id_of(discarded)) + " at " +
+                             address_text(discarded) + ": not allocated");
+        CHECK(reason == BadFree::Reason::not_allocated);
+        CHECK(bad_free_of([&] { pool.free(discarded); }).second == BadFree::Reason::not_allocated);
+    }
+    SECTION("a foreign object, null") {
+        Block outside;
+        for (Block* const pointer : {&outside, static_cast<Block*>(nullptr), foreign_lease.get()}) {
+            const auto [message, reason] = bad_free_of([&] { pool.discard(pointer); });
+            CHECK(message == "objpool: cannot discard object at " + address_text(pointer) +
+                                 ": not an object of this pool");
+            CHECK(reason == BadFree::Reason::out_of_range);
+        }
+    }
+    SECTION("a lease's object through the raw layer") {
+        const auto [message, reason] = bad_free_of([&] { pool.discard(lease.get()); });
+        CHECK(message == "objpool: cannot discard object id " + std::to_string(lease.id()) +
+                             " at " + address_text(lease.get()) +
+                             ": held by a lease (give it back through the lease, or release() "
+                             "it first)");
+        CHECK(reason == BadFree::Reason::leased);
+    }
+    SECTION("an empty lease, another pool's lease") {
+        typename Pool::lease_type empty;
+        const auto [message, reason] = bad_free_of([&] { pool.discard(empty); });
+        CHECK(message == "objpool: cannot discard an empty lease");
+        CHECK(reason == BadFree::Reason::not_allocated);
+        const auto [foreign_message, foreign_reason] =
+            bad_free_of([&] { pool.discard(foreign_lease); });
+        CHECK(foreign_message == "objpool: cannot discard a lease of another pool");
+        CHECK(foreign_reason == BadFree::Reason::out_of_range);
+        CHECK(foreign_lease);
+    }
+    CHECK(Snapshot<Pool>(pool) == before);
+    CHECK(lease);
+}
+
+TEMPLATE_LIST_TEST_CASE(
+    "The validation hook rebuilds a rejected idle object before get hands it out",
+    "[contract][object_pool][validation]", AllKinds) {
+    Tracked::live = 0;
+    {
+        Connections<TestType> connections(1, true);
+        auto& pool = connections.pool;
+        Tracked* const object = pool.acquire();
+        CHECK(connections.validated == 0);  // a new object is not validated
+        object->value = 0;                  // it breaks while out
+        pool.free(object);
+
+        auto lease = pool.get();
+        CHECK(connections.validated == 1);
+        CHECK(connections.built == 2);  // rejected, destroyed, rebuilt in place
+        CHECK(lease.get() == object);
+        CHECK(lease->value == 1);
+        CHECK(Tracked::live == 1);
+        lease = {};
+        CHECK(pool.get().get() == object);  // accepted: handed out as it is
+        CHECK(connections.validated == 2);
+        CHECK(connections.built == 2);
+
+        SECTION("a validation hook that throws leaves the pool unchanged") {
+            pool.acquire()->value = 42;
+            pool.free(object);
+            const Snapshot<typename Connections<TestType>::Pool> before(pool);
+            connections.fail_validation = true;
+            CHECK_THROWS_AS(pool.get(), std::runtime_error);
+            CHECK(Snapshot<typename Connections<TestType>::Pool>(pool) == before);
+            CHECK(Tracked::live == 1);
+            Tracked* const again = pool.acquire();
+            CHECK(again == object);
+            CHECK(again->value == 42);  // untouched
+            pool.free(again);
+        }
+        SECTION("a factory that throws while rebuilding leaves the slot free and empty") {
+            pool.acquire()->value = 0;
+            pool.free(object);
+            connections.fail_build = true;
+            CHECK_THROWS_AS(pool.get(), std::runtime_error);
+            CHECK(Tracked::live == 0);  // the rejected object is gone
+            CHECK(pool.available() == 1);
+            CHECK_FALSE(pool.is_allocated(1));
+            const std::size_t validated = connections.validated;
+            Tracked* const again = pool.acquire();
+            CHECK(again == object);
+            CHECK(again->value == 1);
+            CHECK(connections.validated == validated);  // built, so not validated
+            pool.free(again);
+        }
+    }
+    CHECK(Tracked::live == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("prefill builds idle objects ahead of the gets",
+                        "[contract][object_pool][prefill]", AllKinds) {
+    Tracked::live = 0;
+    {
+        Connections<TestType> connections(4);
+        auto& pool = connections.pool;
+        CHECK(pool.prefill(2) == 2);
+        CHECK(connections.built == 2);
+        CHECK(Tracked::live == 2);
+        CHECK(pool.available() == 4);
+        CHECK(pool.allocated() == 0);
+        CHECK(pool.high_water_mark() == 2);
+        if constexpr (objpool_contract::ascending_when_fresh_v<typename TestType::policy>) {
+            auto first = pool.get();
+            auto second = pool.get();
+            CHECK(connections.built == 2);  // both were built by prefill
+            CHECK(first->value + second->value == 1 + 2);
+        }
+        CHECK(pool.prefill(10) == 2);  // only two slots had no object
+        CHECK(pool.prefill(1) == 0);
+        CHECK(connections.built == 4);
+
+        Tracked* const broken = pool.acquire();
+        pool.discard(broken);
+        CHECK(Tracked::live == 3);
+        connections.fail_build = true;
+        CHECK_THROWS_AS(pool.prefill(1), std::runtime_error);
+        CHECK(Tracked::live == 3);
+        CHECK(pool.available() == 4);
+        CHECK(pool.prefill(1) == 1);  // the discarded slot is built again
+        CHECK(Tracked::live == 4);
+    }
+    CHECK(Tracked::live == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("prefill keeps what it built when the factory throws",
+                        "[contract][object_pool][prefill][exception_safety]", AllKinds) {
+    Tracked::live = 0;
+    {
+        Connections<TestType> connections(3);
+        auto& pool = connections.pool;
+        pool.free(pool.acquire());  // slot of id 1 built
+        connections.fail_build = true;
+        CHECK_THROWS_AS(pool.prefill(2), std::runtime_error);
+        CHECK(Tracked::live == 1);
+        CHECK(pool.available() == 3);
+        CHECK(pool.prefill(5) == 2);
+        CHECK(Tracked::live == 3);
+    }
+    CHECK(Tracked::live == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE(
+    "for_each_idle visits the idle objects and may discard them, for_each_allocated the "
+    "objects out",
+    "[contract][object_pool][iteration]", AllKinds) {
+    Tracked::live = 0;
+    {
+        Connections<TestType> connections(5);
+        auto& pool = connections.pool;
+        auto first = pool.get();
+        auto second = pool.get();
+        auto third = pool.get();
+        const std::size_t idle_id = second.id();
+        second = {};
+        std::vector<std::size_t> visited;
+        pool.for_each_idle([&](Tracked& object) { visited.push_back(pool.id_of(&object)); });
+        CHECK(visited == std::vector<std::size_t>{idle_id});  // never-built slots are skipped
+        visited.clear();
+        pool.for_each_allocated([&](Tracked& object) { visited.push_back(pool.id_of(&object)); });
+        std::vector<std::size_t> out{first.id(), third.id()};
+        std::sort(out.begin(), out.end());
+        CHECK(visited == out);  // ascending
+
+        // A visit that throws: the object stays idle and intact (an idle object is poisoned
+        // under ASan: only a visit may read it).
+        CHECK_THROWS_AS(pool.for_each_idle([](Tracked& object) {
+            object.value += 1000;
+            throw std::runtime_error("ping");
+        }),
+                        std::runtime_error);
+        CHECK(Tracked::live == 3);
+        std::uint64_t seen = 0;
+        pool.for_each_idle([&](const Tracked& object) { seen = object.value; });
+        CHECK(seen == idle_id + 1000);
+
+        // A visit returning false discards the object: its slot's next get builds anew.
+        pool.for_each_idle([](const Tracked&) { return false; });  // every idle one is closed
+        CHECK(Tracked::live == 2);
+        std::size_t visits = 0;
+        pool.for_each_idle([&](Tracked&) { ++visits; });
+        CHECK(visits == 0);
+        CHECK(pool.available() == 3);
+        const std::size_t built = connections.built;
+        std::vector<typename decltype(connections)::Pool::lease_type> rest;
+        while (auto lease = pool.get()) {
+            rest.push_back(std::move(lease));
+        }
+        CHECK(connections.built == built + 3);  // the discarded slot and the two never used
+
+        // for_each_allocated's visit may free the object it is given (the raw ones here).
+        Tracked* const raw = rest.back().release();
+        visits = 0;
+        pool.for_each_allocated([&](Tracked& object) {
+            ++visits;
+            static_cast<void>(pool.try_free(&object));
+        });
+        CHECK(visits == 5);
+        CHECK(pool.available() == 1);
+        CHECK_FALSE(pool.is_allocated(pool.id_of(raw)));
+    }
+    CHECK(Tracked::live == 0);
+    {
+        typename TestType::template ObjectPool<Tracked, ConstructOnGet> pool(3);
+        auto lease = pool.get(std::uint64_t{9});
+        std::vector<std::uint64_t> values;
+        pool.for_each_allocated([&](const Tracked& object) { values.push_back(object.value); });
+        CHECK(values == std::vector<std::uint64_t>{9});
+    }
+    CHECK(Tracked::live == 0);
+}
+
+TEMPLATE_LIST_TEST_CASE("Lease::release and adopt move an object between the layers",
+                        "[contract][object_pool][lease]", AllKinds) {
+    using Pool = typename TestType::template ObjectPool<Block>;
+    Pool pool(3);
+    auto lease = pool.get();
+    REQUIRE(lease);
+    const std::size_t id = lease.id();
+    Block* const raw = lease.release();
+    CHECK_FALSE(lease);
+    CHECK(lease.release() == nullptr);  // an empty lease releases nothing
+    CHECK(pool.is_allocated(id));
+    CHECK(pool.available() == 2);
+
+    auto adopted = pool.adopt(raw);
+    CHECK(adopted.get() == raw);
+    CHECK(adopted.id() == id);
+
+    SECTION("free(T*) of a leased object is refused at the free, and changes nothing") {
+        const Snapshot<Pool> before(pool);
+        const auto [message, reason] = bad_free_of([&] { pool.free(raw); });
+        CHECK(message == "objpool: cannot free object id " + std::to_string(id) + " at " +
+                             address_text(raw) +
+                             ": held by a lease (give it back through the lease, or release() "
+                             "it first)");
+        CHECK(reason == BadFree::Reason::leased);
+        CHECK_FALSE(pool.try_free(raw));
+        CHECK(Snapshot<Pool>(pool) == before);
+        adopted = {};  // the lease gives it back, once
+        CHECK_FALSE(pool.is_allocated(id));
+        CHECK(pool.available() == 3);
+    }
+    SECTION("adopt refuses what is not a raw object out, and changes nothing") {
+        Block* const freed = pool.acquire();
+        pool.free(freed);
+        Block outside;
+        const Snapshot<Pool> before(pool);
+        const auto [leased_message, leased_reason] = bad_free_of([&] { (void)pool.adopt(raw); });
+        CHECK(leased_message == "objpool: cannot adopt object id " + std::to_string(id) + " at " +
+                                    address_text(raw) +
+                                    ": held by a lease (give it back through the lease, or "
+                                    "release() it first)");
+        CHECK(leased_reason == BadFree::Reason::leased);
+        const auto [free_message, free_reason] = bad_free_of([&] { (void)pool.adopt(freed); });
+        CHECK(free_message == "objpool: cannot adopt object id " +
+                                  std::to_string(pool.id_of(freed)) + " at " + address_text(freed) +
+                                  ": not allocated");
+        CHECK(free_reason == BadFree::Reason::not_allocated);
+        for (Block* const pointer : {&outside, static_cast<Block*>(nullptr)}) {
+            const auto [message, reason] = bad_free_of([&] { (void)pool.adopt(pointer); });
+            CHECK(message == "objpool: cannot adopt object at " + address_text(pointer) +
+                                 ": not an object of this pool");
+            CHECK(reason == BadFree::Reason::out_of_range);
+        }
+        CHECK(Snapshot<Pool>(pool) == before);
+        // Released again, the object is a raw one: free(T*) takes it.
+        CHECK(adopted.release() == raw);
+        pool.free(raw);
+        CHECK(pool.available() == 3);
+    }
+}
+
+TEMPLATE_LIST_TEST_CASE("get_shared hands out an object that its last shared_ptr gives back",
+                        "[contract][object_pool][shared_ptr]", AllKinds) {
+    Tracked::live = 0;
+    {
+        Connections<TestType> connections(2);
+        auto& pool = connections.pool;
+        std::shared_ptr<Tracked> shared = pool.get_shared();
+        REQUIRE(shared);
+        const std::size_t id = pool.id_of(shared.get());
+        CHECK(pool.is_allocated(id));
+        std::weak_ptr<Tracked> watcher = shared;
+        auto copy = shared;
+        shared.reset();
+        CHECK(pool.is_allocated(id));  // a copy still holds it
+        const auto [message, reason] = bad_free_of([&] { pool.free(copy.get()); });
+        CHECK(reason == BadFree::Reason::leased);
+        CHECK(message.find(": held by a lease") != std::string::npos);
+        CHECK_FALSE(pool.try_free(copy.get()));
+        auto other = pool.get_shared();
+        CHECK_FALSE(pool.get_shared());  // exhausted: an empty pointer
+        copy.reset();  // the last owner: the object goes back, the weak_ptr expires
+        CHECK(watcher.expired());
+        CHECK_FALSE(pool.is_allocated(id));
+        CHECK(pool.available() == 1);
+        CHECK(Tracked::live == 2);  // Reuse: kept for the next get
+    }
+    CHECK(Tracked::live == 0);
+    {
+        typename TestType::template ObjectPool<Tracked, ConstructOnGet> pool(1);
+        auto shared = pool.get_shared(std::uint64_t{3});
+        REQUIRE(shared);
+        CHECK(shared->value == 3);
+        shared.reset();
+        CHECK(Tracked::live == 0);
+        CHECK(pool.available() == 1);
+    }
 }

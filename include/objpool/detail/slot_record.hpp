@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 
+#include "allocation_bits.hpp"
 #include "atomic_array.hpp"
 #include "atomic_bits.hpp"
 
@@ -20,23 +21,47 @@ class SlotRecord;
 
 /// @brief Single-threaded: the free list's allocation bit says which objects are out (so there
 /// is nothing to mark, claim or count here), and, as single-threaded lists hand out never-used
-/// slots in ascending order, one watermark says which objects have been constructed.
+/// slots in ascending order, one watermark says which objects have been constructed, less the
+/// slots below it whose object was discarded (a bit each, and their count, so that the common
+/// case, nothing discarded, costs one comparison).
 template <>
 class SlotRecord<false, false> {
 public:
-    explicit SlotRecord(std::size_t /*capacity*/) noexcept {}
+    /// `capacity` slots, none used. O(1) besides the allocation (zero pages).
+    explicit SlotRecord(std::size_t capacity) : discarded_(capacity) {}
 
-    /// Whether `slot`, just acquired, has never been handed out before.
-    [[nodiscard]] bool first_use(std::size_t slot) const noexcept { return slot == used_; }
-    /// Records that `slot` (for which first_use() held) has been handed out.
-    void note_first_use(std::size_t slot) noexcept { used_ = slot + 1; }
-    /// Whether `slot` has ever been handed out (its object exists, with Reuse).
-    [[nodiscard]] bool used(std::size_t slot) const noexcept { return slot < used_; }
+    /// Whether `slot`, just acquired, has no object yet (never handed out, or discarded).
+    [[nodiscard]] bool first_use(std::size_t slot) const noexcept {
+        return slot == used_ || (discarded_count_ != 0 && discarded_.test(slot));
+    }
+    /// Records that `slot` (for which first_use() held) has its object again.
+    void note_first_use(std::size_t slot) noexcept {
+        if (slot == used_) {
+            used_ = slot + 1;
+        } else {
+            static_cast<void>(discarded_.test_and_clear(slot));
+            --discarded_count_;
+        }
+    }
+    /// Records that the object of `slot` (below the watermark) was destroyed: the slot's next
+    /// use builds a new one.
+    void forget(std::size_t slot) noexcept {
+        discarded_.set(slot);
+        ++discarded_count_;
+    }
+    /// Whether `slot` has an object (with Reuse): handed out before and not discarded since.
+    [[nodiscard]] bool used(std::size_t slot) const noexcept {
+        return slot < used_ && (discarded_count_ == 0 || !discarded_.test(slot));
+    }
     /// One past the highest slot ever handed out.
     [[nodiscard]] std::size_t high_water_mark() const noexcept { return used_; }
+    /// Heap bytes used.
+    [[nodiscard]] std::size_t bytes() const noexcept { return discarded_.bytes(); }
 
 private:
-    std::size_t used_ = 0;  // slots below it have been handed out at least once
+    std::size_t used_ = 0;             // slots below it have been handed out at least once
+    std::size_t discarded_count_ = 0;  // bits set in discarded_
+    AllocationBits discarded_;         // slots below used_ whose object was destroyed
 };
 
 /// @brief Thread-safe, over a free list that tracks which slots are out itself: one atomic
@@ -48,7 +73,8 @@ public:
     /// `capacity` slots, none used. O(1) besides the allocation (zero pages).
     explicit SlotRecord(std::size_t capacity) : used_(capacity) {}
 
-    // Only the slot's current holder touches its "used" bit, and the free list orders holders.
+    // Only the slot's current holder touches its "used" bit (prefill and for_each_idle, which
+    // touch idle slots, run alone), and the free list orders holders.
 
     /// Whether `slot`, just acquired, has never been handed out before.
     [[nodiscard]] bool first_use(std::size_t slot) const noexcept { return !used_.test(slot); }
@@ -62,7 +88,10 @@ public:
                    mark, slot + 1, std::memory_order_release, std::memory_order_relaxed)) {
         }
     }
-    /// Whether `slot` has ever been handed out (its object exists, with Reuse).
+    /// Records that the object of `slot`, held by the caller, was destroyed: the slot's next
+    /// use builds a new one.
+    void forget(std::size_t slot) noexcept { static_cast<void>(used_.test_and_clear(slot)); }
+    /// Whether `slot` has an object (with Reuse): handed out before and not discarded since.
     [[nodiscard]] bool used(std::size_t slot) const noexcept { return used_.test(slot); }
     /// One past the highest slot ever handed out.
     [[nodiscard]] std::size_t high_water_mark() const noexcept {
@@ -72,7 +101,7 @@ public:
     [[nodiscard]] std::size_t bytes() const noexcept { return used_.bytes(); }
 
 private:
-    AtomicBits used_;  // set once the slot has been handed out (Reuse: constructed)
+    AtomicBits used_;  // set while the slot has an object (Reuse: constructed, not discarded)
     alignas(cache_line_bytes) std::atomic<std::size_t> high_water_{0};
 };
 
