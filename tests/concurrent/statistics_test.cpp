@@ -115,6 +115,17 @@ TEMPLATE_LIST_TEST_CASE("Counted: an object pool counts gets, leases and refused
         check(pool.statistics(), {2, 2, 1, 4});
     }  // the lease gives its object back: one more free
     check(pool.statistics(), {2, 2, 2, 4});
+
+    // A discard is a free; a refused one (not out, or a lease's object) a refused free.
+    Payload* broken = pool.acquire();
+    REQUIRE(broken != nullptr);
+    pool.discard(broken);
+    CHECK_THROWS_AS(pool.discard(broken), BadFree);
+    auto leased = pool.get();
+    REQUIRE(leased);
+    CHECK_THROWS_AS(pool.free(leased.get()), BadFree);
+    pool.discard(leased);
+    check(pool.statistics(), {4, 2, 4, 6});
 }
 
 TEST_CASE("Counted: a get whose construction throws and a free whose reset throws count as "
