@@ -44,11 +44,8 @@ struct Fifo {
             }
             --queued_;
             std::size_t slot = pop();
-            // A claimed slot still in the ring is out already: pass over it. queued_ counts only
-            // slots that are free, so one is ahead.
-            while (claimed_in_ring_ != 0 && claimed_.test_and_clear(slot)) {
-                --claimed_in_ring_;
-                slot = pop();
+            if (claimed_in_ring_ != 0) {
+                slot = pop_past_claimed(slot);
             }
             allocated_.set(slot);
             // The ring holds slots only: lets the caller's `== capacity()` test fold away.
@@ -129,6 +126,17 @@ struct Fifo {
         }
 
     private:
+        // A claimed slot still in the ring is out already: `slot`, just popped, and the ones
+        // after it are passed over while they are such slots. queued_ counts only slots that
+        // are free, so one is ahead. Out of line: it keeps acquire() small enough to inline.
+        OBJPOOL_DETAIL_NOINLINE std::size_t pop_past_claimed(std::size_t slot) noexcept {
+            while (claimed_in_ring_ != 0 && claimed_.test_and_clear(slot)) {
+                --claimed_in_ring_;
+                slot = pop();
+            }
+            return slot;
+        }
+
         // The slot at head_, which moves on.
         std::size_t pop() noexcept {
             const std::size_t slot = static_cast<std::uint32_t>(ring_[head_] + head_);

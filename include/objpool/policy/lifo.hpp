@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../detail/allocation_bits.hpp"
+#include "../detail/bits.hpp"
 #include "../detail/zeroed_array.hpp"
 
 namespace objpool {
@@ -36,22 +37,16 @@ struct Lifo {
 
         /// @brief The most recently freed slot, else the lowest never-used one, else capacity().
         std::size_t acquire() noexcept {
-            for (;;) {
-                const std::size_t slot = head_;
-                if (slot == capacity_) {
-                    return slot;
-                }
-                std::uint32_t& link = links_[slot];
-                head_ = static_cast<std::uint32_t>(slot + 1 + link);
-                link = out;
-                // A claimed slot still in the stack is out already (and counted): pass over it.
-                if (claimed_in_stack_ != 0 && claimed_.test_and_clear(slot)) {
-                    --claimed_in_stack_;
-                    continue;
-                }
-                ++allocated_;
+            const std::size_t slot = head_;
+            if (slot == capacity_) {
                 return slot;
             }
+            pop(slot);
+            if (claimed_in_stack_ != 0) {
+                return acquire_past_claimed(slot);
+            }
+            ++allocated_;
+            return slot;
         }
 
         /// @brief Pushes `slot` if it is out; false (and nothing changes) otherwise.
@@ -114,6 +109,32 @@ struct Lifo {
         }
 
     private:
+        // Unlinks `slot`, the top of the stack, and marks it out.
+        void pop(std::size_t slot) noexcept {
+            std::uint32_t& link = links_[slot];
+            head_ = static_cast<std::uint32_t>(slot + 1 + link);
+            link = out;
+        }
+
+        // acquire() once some slot taken by acquire_slot() is still in the stack: `slot`, just
+        // popped, and the ones under it are passed over while they are such slots (they are
+        // out already, and counted). Out of line: it keeps acquire() small enough to inline.
+        OBJPOOL_DETAIL_NOINLINE std::size_t acquire_past_claimed(std::size_t slot) noexcept {
+            while (claimed_.test_and_clear(slot)) {
+                --claimed_in_stack_;
+                slot = head_;
+                if (slot == capacity_) {
+                    return slot;
+                }
+                pop(slot);
+                if (claimed_in_stack_ == 0) {
+                    break;
+                }
+            }
+            ++allocated_;
+            return slot;
+        }
+
         // The link of an out slot: next == slot. Slots are below capacity <= 2^32 - 1 and a
         // free slot's next is another slot or capacity, so no free slot's link is all ones.
         static constexpr std::uint32_t out = 0xFFFF'FFFFU;
