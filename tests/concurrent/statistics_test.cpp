@@ -159,6 +159,24 @@ TEST_CASE("Counted: a get whose construction throws and a free whose reset throw
     check(reused.statistics(), {1, 0, 1, 0});
 }
 
+TEST_CASE("Counted: a concurrent free whose reset throws leaves the object out, uncounted",
+          "[statistics]") {
+    bool fail_reset = true;
+    objpool::ConcurrentObjectPool<Payload, Counted<objpool::ThreadCached<objpool::Lifo>>> pool(
+        64, {}, [&fail_reset](Payload&) {
+            if (fail_reset) {
+                throw std::runtime_error("reset failed");
+            }
+        });
+    Payload* object = pool.acquire();
+    REQUIRE(object != nullptr);
+    CHECK_THROWS_AS(pool.free(object), std::runtime_error);
+    CHECK(pool.is_allocated(pool.id_of(object)));
+    fail_reset = false;
+    pool.free(object);
+    check(pool.statistics(), {1, 0, 1, 0});
+}
+
 TEST_CASE("Counted: get_for counts its sleep, whether it ends with an id or not",
           "[statistics]") {
     objpool::ConcurrentIdPool<Counted<objpool::Lifo>> pool(1);
