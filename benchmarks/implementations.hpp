@@ -44,9 +44,15 @@ static_assert(sizeof(Payload) == 64, "the benchmarks' object is 64 bytes");
     std::abort();
 }
 
-inline const char* policy_name(objpool::Fifo /*unused*/) { return "Fifo"; }
-inline const char* policy_name(objpool::Lifo /*unused*/) { return "Lifo"; }
-inline const char* policy_name(objpool::Bitmap /*unused*/) { return "Bitmap"; }
+inline const char* policy_name(objpool::Fifo /*unused*/) {
+    return "Fifo";
+}
+inline const char* policy_name(objpool::Lifo /*unused*/) {
+    return "Lifo";
+}
+inline const char* policy_name(objpool::Bitmap /*unused*/) {
+    return "Bitmap";
+}
 template <class Policy>
 std::string policy_name(objpool::Counted<Policy> /*unused*/) {
     return std::string("Counted<") + policy_name(Policy{}) + ">";
@@ -304,7 +310,7 @@ void for_each_implementation(Visitor&& visit) {
 
 /// True for implementations that hand out objects (as opposed to ids or indices).
 template <class Impl>
-inline constexpr bool holds_objects = std::is_pointer_v<typename Impl::Handle> ||
-                                      !std::is_integral_v<typename Impl::Handle>;
+inline constexpr bool holds_objects =
+    std::is_pointer_v<typename Impl::Handle> || !std::is_integral_v<typename Impl::Handle>;
 
 }  // namespace objpool_bench

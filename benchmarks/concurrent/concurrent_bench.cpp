@@ -331,38 +331,38 @@ struct BoostQueueIds {
 };
 
 // Every implementation, in the order of the report: one line each.
-using Peers = std::tuple<                        //
-    ConcurrentObjectPool<Lifo>,                  //
-    ConcurrentObjectPool<Fifo>,                  //
-    ConcurrentObjectPool<Bitmap>,                //
-    ConcurrentObjectPool<Locked<Lifo>>,          //
-    ConcurrentObjectPool<ThreadCached<Lifo>>,    //
-    ConcurrentObjectPool<ThreadCached<Fifo>>,    //
-    ConcurrentObjectPool<ThreadCached<Bitmap>>,  //
-    ConcurrentObjectPool<ThreadCached<Lifo, 16>>,   //
-    ConcurrentObjectPool<ThreadCached<Lifo, 256>>,  //
+using Peers = std::tuple<                               //
+    ConcurrentObjectPool<Lifo>,                         //
+    ConcurrentObjectPool<Fifo>,                         //
+    ConcurrentObjectPool<Bitmap>,                       //
+    ConcurrentObjectPool<Locked<Lifo>>,                 //
+    ConcurrentObjectPool<ThreadCached<Lifo>>,           //
+    ConcurrentObjectPool<ThreadCached<Fifo>>,           //
+    ConcurrentObjectPool<ThreadCached<Bitmap>>,         //
+    ConcurrentObjectPool<ThreadCached<Lifo, 16>>,       //
+    ConcurrentObjectPool<ThreadCached<Lifo, 256>>,      //
     ConcurrentObjectPool<Counted<ThreadCached<Lifo>>>,  //
-    GlibcNewDelete,                              //
-    Mimalloc,                                    //
-    Jemalloc,                                    //
-    TbbScalableMalloc,                           //
-    SynchronizedPoolResource,                    //
-    ConcurrentIdPool<Lifo>,                      //
-    ConcurrentIdPool<Fifo>,                      //
-    ConcurrentIdPool<Bitmap>,                    //
-    ConcurrentIdPool<Locked<Lifo>>,              //
-    ConcurrentIdPool<Locked<Fifo>>,              //
-    ConcurrentIdPool<Locked<Bitmap>>,            //
-    ConcurrentIdPool<ThreadCached<Lifo>>,        //
-    ConcurrentIdPool<ThreadCached<Fifo>>,        //
-    ConcurrentIdPool<ThreadCached<Bitmap>>,      //
-    ConcurrentIdPool<Counted<Lifo>>,             //
-    MoodycamelQueueIds,                          //
-    BoostStackIds,                               //
-    BoostQueueIds,                               //
-    ObjectPool<Lifo>,                            //
-    IdPool<Lifo>,                                //
-    IdPool<Fifo>,                                //
+    GlibcNewDelete,                                     //
+    Mimalloc,                                           //
+    Jemalloc,                                           //
+    TbbScalableMalloc,                                  //
+    SynchronizedPoolResource,                           //
+    ConcurrentIdPool<Lifo>,                             //
+    ConcurrentIdPool<Fifo>,                             //
+    ConcurrentIdPool<Bitmap>,                           //
+    ConcurrentIdPool<Locked<Lifo>>,                     //
+    ConcurrentIdPool<Locked<Fifo>>,                     //
+    ConcurrentIdPool<Locked<Bitmap>>,                   //
+    ConcurrentIdPool<ThreadCached<Lifo>>,               //
+    ConcurrentIdPool<ThreadCached<Fifo>>,               //
+    ConcurrentIdPool<ThreadCached<Bitmap>>,             //
+    ConcurrentIdPool<Counted<Lifo>>,                    //
+    MoodycamelQueueIds,                                 //
+    BoostStackIds,                                      //
+    BoostQueueIds,                                      //
+    ObjectPool<Lifo>,                                   //
+    IdPool<Lifo>,                                       //
+    IdPool<Fifo>,                                       //
     IdPool<Bitmap>>;
 
 // ---------------------------------------------------------------------------------------------

@@ -18,13 +18,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using CountedIdPools = std::tuple<                                    //
-    objpool::IdPool<Counted<objpool::Lifo>>,                          //
-    objpool::IdPool<Counted<objpool::Fifo>>,                          //
-    objpool::IdPool<Counted<objpool::Bitmap>>,                        //
-    objpool::ConcurrentIdPool<Counted<objpool::Lifo>>,                //
-    objpool::ConcurrentIdPool<Counted<objpool::Fifo>>,                //
-    objpool::ConcurrentIdPool<Counted<objpool::Bitmap>>,              //
+using CountedIdPools = std::tuple<                                       //
+    objpool::IdPool<Counted<objpool::Lifo>>,                             //
+    objpool::IdPool<Counted<objpool::Fifo>>,                             //
+    objpool::IdPool<Counted<objpool::Bitmap>>,                           //
+    objpool::ConcurrentIdPool<Counted<objpool::Lifo>>,                   //
+    objpool::ConcurrentIdPool<Counted<objpool::Fifo>>,                   //
+    objpool::ConcurrentIdPool<Counted<objpool::Bitmap>>,                 //
     objpool::ConcurrentIdPool<Counted<objpool::Locked<objpool::Lifo>>>,  //
     objpool::ConcurrentIdPool<Counted<objpool::ThreadCached<objpool::Lifo>>>>;
 
@@ -32,11 +32,11 @@ struct Payload {
     int value = 0;
 };
 
-using CountedObjectPools = std::tuple<                                   //
-    objpool::ObjectPool<Payload, Counted<objpool::Lifo>>,                //
-    objpool::ObjectPool<Payload, Counted<objpool::Bitmap>>,              //
-    objpool::ConcurrentObjectPool<Payload, Counted<objpool::Fifo>>,      //
-    objpool::ConcurrentObjectPool<Payload, Counted<objpool::Bitmap>>,    //
+using CountedObjectPools = std::tuple<                                 //
+    objpool::ObjectPool<Payload, Counted<objpool::Lifo>>,              //
+    objpool::ObjectPool<Payload, Counted<objpool::Bitmap>>,            //
+    objpool::ConcurrentObjectPool<Payload, Counted<objpool::Fifo>>,    //
+    objpool::ConcurrentObjectPool<Payload, Counted<objpool::Bitmap>>,  //
     objpool::ConcurrentObjectPool<Payload, Counted<objpool::ThreadCached<objpool::Lifo>>>>;
 
 struct Expected {
@@ -128,9 +128,10 @@ TEMPLATE_LIST_TEST_CASE("Counted: an object pool counts gets, leases and refused
     check(pool.statistics(), {4, 2, 4, 6});
 }
 
-TEST_CASE("Counted: a get whose construction throws and a free whose reset throws count as "
-          "neither",
-          "[statistics]") {
+TEST_CASE(
+    "Counted: a get whose construction throws and a free whose reset throws count as "
+    "neither",
+    "[statistics]") {
     struct Fragile {
         explicit Fragile(bool fail) {
             if (fail) {
@@ -146,12 +147,11 @@ TEST_CASE("Counted: a get whose construction throws and a free whose reset throw
     check(built.statistics(), {1, 0, 1, 0});
 
     bool fail_reset = true;
-    objpool::ObjectPool<Payload, Counted<objpool::Lifo>> reused(
-        2, {}, [&fail_reset](Payload&) {
-            if (fail_reset) {
-                throw std::runtime_error("reset failed");
-            }
-        });
+    objpool::ObjectPool<Payload, Counted<objpool::Lifo>> reused(2, {}, [&fail_reset](Payload&) {
+        if (fail_reset) {
+            throw std::runtime_error("reset failed");
+        }
+    });
     Payload* object = reused.acquire();
     CHECK_THROWS_AS(reused.free(object), std::runtime_error);
     fail_reset = false;
@@ -177,8 +177,7 @@ TEST_CASE("Counted: a concurrent free whose reset throws leaves the object out, 
     check(pool.statistics(), {1, 0, 1, 0});
 }
 
-TEST_CASE("Counted: get_for counts its sleep, whether it ends with an id or not",
-          "[statistics]") {
+TEST_CASE("Counted: get_for counts its sleep, whether it ends with an id or not", "[statistics]") {
     objpool::ConcurrentIdPool<Counted<objpool::Lifo>> pool(1);
     const auto only = pool.get();
     REQUIRE(only);

@@ -340,9 +340,9 @@ TEST_CASE("ThreadCached: a failed construction is undone on top of the thread's 
 
 TEST_CASE("ThreadCached: the out bytes give every slot a byte of its own", "[thread_cached]") {
     // Sizes around the row-count steps (multiples of 64), and one of a pool's usual sizes.
-    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{63},
-                                   std::size_t{64}, std::size_t{127}, std::size_t{128},
-                                   std::size_t{4'097}, std::size_t{65'539}}) {
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{127},
+          std::size_t{128}, std::size_t{4'097}, std::size_t{65'539}}) {
         CAPTURE(size);
         const objpool::detail::ScatteredFlags flags(size);
         CHECK(flags.bytes() >= size);
