@@ -13,6 +13,7 @@ import { request as sendRequest, startServer } from './server_process.mjs';
 const FIRST = 'first-token_0123456789abcdef';
 const SECOND = 'Second.Token~+/==';
 const ROTATED = 'rotated-token-9876543210';
+const STEADY = 'steady-token-in-every-file';  // in every file: never refused, whatever reloads
 
 const dir = mkdtempSync(join(tmpdir(), 'objpool-graphql-auth-'));
 const tokenFile = join(dir, 'tokens');
@@ -83,7 +84,7 @@ function runToExit(args, env = {}) {
 }
 
 before(async () => {
-  writeTokens(`# objpool-graphql tokens\n${FIRST}\r\n\n  ${SECOND}  \n`);
+  writeTokens(`# objpool-graphql tokens\n${FIRST}\r\n\n  ${SECOND}  \n${STEADY}\n`);
   server = await startServer(['--auth-token-file', tokenFile, '--threads', '4', '--capacity', '5'],
     { captureStderr: true });
 });
@@ -129,14 +130,32 @@ describe('auth accepted and refused', () => {
   });
 
   test('SIGHUP swaps in a rotated file; an unusable file keeps the tokens', async () => {
-    writeTokens(`${ROTATED}\n`);
-    assert.match(await hangUp(), /: loaded 1 token\(s\), replacing 2$/);
+    // Requests on every server thread while the tokens are swapped (under ThreadSanitizer in CI):
+    // STEADY is in every file, so none may be refused.
+    let hammering = true;
+    const hammer = async () => {
+      let answered = 0;
+      while (hammering) {
+        const response = await post('{ pool { allocated } }', STEADY);
+        assert.equal(response.status, 200, response.text);
+        answered += 1;
+      }
+      return answered;
+    };
+    const hammers = [hammer(), hammer(), hammer(), hammer()];
+    for (let round = 0; round < 10; round += 1) {
+      writeTokens(`${round % 2 === 0 ? FIRST : ROTATED}\n${STEADY}\n`);
+      assert.match(await hangUp(), new RegExp(`: loaded 2 token\\(s\\), replacing ${round === 0 ? 3 : 2}$`));
+    }
+    hammering = false;
+    for (const answered of await Promise.all(hammers)) assert.ok(answered > 0);
+
     assertRefused(await post('{ pool { allocated } }', FIRST), INVALID);
     assertRefused(await post('{ pool { allocated } }', SECOND), INVALID);
     assert.equal(await allocated(ROTATED), 2);
 
     writeTokens('# emptied by mistake\n');
-    assert.match(await hangUp(), /holds no token.*still accepting the 1 token\(s\) loaded before$/);
+    assert.match(await hangUp(), /holds no token.*still accepting the 2 token\(s\) loaded before$/);
     assert.equal(await allocated(ROTATED), 2);
     writeTokens(`${FIRST}\nnot a token\n`);
     const malformed = await hangUp();
