@@ -123,14 +123,18 @@ TokenSet load_token_file(const std::string& path) {
 }
 
 bool constant_time_equals(std::string_view expected, std::string_view presented) noexcept {
-    // Nonzero once anything differs; the loop never stops early, and bytes past the end of
-    // `expected` compare with 0 (the length term has already made such a pair unequal).
+    if (expected.empty()) {
+        return presented.empty();  // no byte to read below; a token is never empty
+    }
+    // Nonzero once anything differs; the loop never stops early. Past the end of `expected` its
+    // first byte is read and masked to 0 (the length term has already made such a pair unequal),
+    // with arithmetic rather than a branch, whose mispredictions would time where it ends.
     std::size_t difference = expected.size() ^ presented.size();
     for (std::size_t i = 0; i < presented.size(); ++i) {
+        const auto in_range = static_cast<std::size_t>(i < expected.size());
         const auto expected_byte =
-            static_cast<unsigned char>(i < expected.size() ? expected[i] : '\0');
-        difference |=
-            static_cast<unsigned char>(expected_byte ^ static_cast<unsigned char>(presented[i]));
+            static_cast<unsigned char>(expected[i * in_range]) & (std::size_t{0} - in_range);
+        difference |= expected_byte ^ static_cast<unsigned char>(presented[i]);
 #if defined(__GNUC__)
         // Hides `difference` from the optimiser, which could otherwise leave the loop as soon as
         // the result is known.
