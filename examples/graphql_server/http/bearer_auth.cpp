@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "ascii.hpp"
+
 namespace objpool_graphql {
 
 namespace {
@@ -12,20 +14,6 @@ namespace {
 // A token file is a few lines; the cap keeps a mistaken path (a log, /dev/zero) from being read
 // without end.
 constexpr std::size_t max_token_file_bytes = std::size_t{1024} * 1024;
-
-bool is_blank(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-std::string_view trim_blanks(std::string_view s) noexcept {
-    while (!s.empty() && is_blank(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_blank(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 // RFC 6750, 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 bool is_b64token(std::string_view token) noexcept {
@@ -49,21 +37,6 @@ bool is_b64token(std::string_view token) noexcept {
     return true;
 }
 
-bool is_bearer_scheme(std::string_view scheme) noexcept {
-    constexpr std::string_view bearer = "bearer";
-    if (scheme.size() != bearer.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-        const char c = scheme[i];
-        const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-        if (lower != bearer[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::string errno_text(const std::string& path, const char* what) {
     return path + ": " + what + ": " + std::strerror(errno);
 }
@@ -75,7 +48,7 @@ TokenSet parse_token_file(std::string_view text, std::string_view origin) {
     std::size_t line_number = 0;
     while (!text.empty()) {
         const auto newline = text.find('\n');
-        const auto line = trim_blanks(text.substr(0, newline));
+        const auto line = trim(text.substr(0, newline), " \t\r");
         text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
         ++line_number;
         if (line.empty() || line.front() == '#') {
@@ -145,15 +118,15 @@ bool constant_time_equals(std::string_view expected, std::string_view presented)
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) noexcept {
-    authorization = trim_blanks(authorization);
+    authorization = trim(authorization);
     const auto space = authorization.find_first_of(" \t");
-    if (!is_bearer_scheme(authorization.substr(0, space))) {
+    if (!iequals(authorization.substr(0, space), "bearer")) {
         return std::nullopt;
     }
     if (space == std::string_view::npos) {
         return std::string_view{};
     }
-    return trim_blanks(authorization.substr(space));
+    return trim(authorization.substr(space));
 }
 
 BearerAuth::BearerAuth(std::string token_file)

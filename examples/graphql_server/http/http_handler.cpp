@@ -7,6 +7,7 @@
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ascii.hpp"
 #include "bearer_auth.hpp"
 #include "metrics.hpp"
 #include "playground.hpp"
@@ -19,34 +20,6 @@ namespace {
 
 constexpr std::string_view graphql_response_json = "application/graphql-response+json";
 constexpr std::string_view json_type = "application/json";
-
-// ASCII only, as HTTP header names and media types are; std::tolower consults the locale on
-// every call, which showed up in profiles of the header lookups.
-char ascii_lower(char c) noexcept {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 template <class Headers>
 std::optional<std::string_view> find_header(const Headers& headers,
