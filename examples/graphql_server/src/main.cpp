@@ -1,5 +1,6 @@
 // objpool-graphql: named objpool id pools served over GraphQL-over-HTTP.
 #include <cctype>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -216,6 +217,9 @@ int main(int argc, char** argv) {
             std::cerr << "objpool-graphql: --auth-token-file " << e.what() << "\n";
             return 2;
         }
+        // Until the server's signal set takes SIGHUP over, a reload asked for during start-up
+        // is ignored (the tokens were just read) rather than ending the process.
+        std::signal(SIGHUP, SIG_IGN);
     } else if (app.get_option("--auth-token-file")->count() > 0 ||
                std::getenv(env_name("--auth-token-file").c_str()) != nullptr) {
         // Most likely an unset shell variable expanded to nothing: refuse rather than serve
