@@ -170,8 +170,13 @@ void serve(Settings settings, objpool_graphql::BearerAuth* auth) {
     }
     if (auth != nullptr) {
         settings.server.on_hangup = [auth] {
-            // Never the tokens: counts and the reason a file was refused.
-            std::cerr << "objpool-graphql: SIGHUP: " << auth->reload() << "\n";
+            // Never the tokens: counts and the reason a file was refused. reload() reports an
+            // unusable file in its message; anything else (out of memory) keeps the tokens too.
+            try {
+                std::cerr << "objpool-graphql: SIGHUP: " << auth->reload() << "\n";
+            } catch (const std::exception& e) {
+                std::cerr << "objpool-graphql: SIGHUP: the tokens are kept: " << e.what() << "\n";
+            }
         };
     }
     HttpServer server(settings.server, handler, access_log.get());
