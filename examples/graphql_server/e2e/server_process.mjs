@@ -9,15 +9,25 @@ import { join } from 'node:path';
 
 // Starts OBJPOOL_GRAPHQL_BIN with --host 127.0.0.1 --port 0 (unless `listen` is false) and `args`,
 // with `env` added to the environment, and reads the chosen port from its "listening on" line.
-// Resolves with { child, port, output, exited, stop }: `exited` resolves with { code, signal } when
-// the process ends, stop() sends SIGTERM (if it still runs) and waits for the end.
-export function startServer(args = [], { env = {}, listen = true } = {}) {
+// Resolves with { child, port, output, exited, stop, stderr }: `exited` resolves with { code,
+// signal } when the process ends, stop() sends SIGTERM (if it still runs) and waits for the end,
+// stderr() returns what the server wrote to its standard error so far (with `captureStderr`;
+// it is passed on to ours too; otherwise ours is the server's, and stderr() returns '').
+export function startServer(args = [], { env = {}, listen = true, captureStderr = false } = {}) {
   const binary = process.env.OBJPOOL_GRAPHQL_BIN;
   if (!binary) throw new Error('set OBJPOOL_GRAPHQL_BIN to the objpool-graphql binary');
   const child = spawn(binary, [...(listen ? ['--host', '127.0.0.1', '--port', '0'] : []), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', captureStderr ? 'pipe' : 'inherit'],
     env: { ...process.env, ...env },
   });
+  let errorOutput = '';
+  if (captureStderr) {
+    child.stderr.on('data', (chunk) => {
+      errorOutput += chunk;
+      process.stderr.write(chunk);
+    });
+  }
+  const stderr = () => errorOutput;
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -31,7 +41,7 @@ export function startServer(args = [], { env = {}, listen = true } = {}) {
       if (match) {
         child.stdout.off('data', onData);
         child.stdout.resume();
-        resolve({ child, port: Number(match[1]), output, exited, stop });
+        resolve({ child, port: Number(match[1]), output, exited, stop, stderr });
       }
     };
     child.stdout.on('data', onData);

@@ -21,6 +21,7 @@ namespace store {
 class PoolStore;
 }
 class Metrics;
+class BearerAuth;
 
 /// @brief One parsed HTTP request. Views point into storage owned by the caller.
 struct HttpRequest {
@@ -67,11 +68,16 @@ struct HandlerOptions {
     std::size_t max_body_bytes = std::size_t{1024} * 1024;  ///< larger bodies get 413
     bool playground =
         true;  ///< serve the GraphiQL page and /playground/ assets (see playground.hpp)
+    /// When set (--auth-token-file), every request but those to /healthz and /readyz needs an
+    /// `Authorization: Bearer` header with one of its tokens, else gets 401 and has no other
+    /// effect. Must outlive the handler.
+    const BearerAuth* auth = nullptr;
 };
 
 /// @brief Routes requests: POST/GET /graphql, GET /schema.graphql, /healthz (liveness: the process
 /// answers), /readyz (readiness: 200 when the pool store answers, else 503), /metrics, and the
-/// playground (GET /graphql from a browser, /playground/*).
+/// playground (GET /graphql from a browser, /playground/*). With HandlerOptions::auth, a request
+/// without an accepted bearer token gets 401 before it is routed (/healthz and /readyz excepted).
 /// Thread-safe: handle() may run on many threads at once.
 class RequestHandler {
 public:

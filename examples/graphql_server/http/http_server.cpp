@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <csignal>
 #include <ctime>
 #include <mutex>
 #include <optional>
@@ -359,6 +360,34 @@ struct HttpServer::Impl {
         acceptor->bind(endpoint);
         acceptor->listen(net::socket_base::max_listen_connections);
         signals.emplace(first.get_executor(), SIGINT, SIGTERM);
+        if (shared.options.on_hangup) {
+            signals->add(SIGHUP);
+        }
+    }
+
+    // Runs on loops[0]; waits again after each SIGHUP, until a stopping signal or shutdown()'s
+    // cancel.
+    void wait_for_signal() {
+        signals->async_wait([this](error_code ec, int signal) {
+            if (ec) {
+                return;
+            }
+            if (signal == SIGHUP) {
+                shared.options.on_hangup();
+                return wait_for_signal();
+            }
+            request_stop();
+        });
+    }
+
+    // Thread-safe; shutdown() runs on loops[0].
+    void request_stop() {
+        stop_requested.store(true);
+        net::post(acceptor->get_executor(), [this] {
+            if (acceptor->is_open()) {
+                shutdown();
+            }
+        });
     }
 
     void accept() {
@@ -414,11 +443,7 @@ unsigned short HttpServer::port() const noexcept {
 }
 
 void HttpServer::run() {
-    impl_->signals->async_wait([this](error_code ec, int) {
-        if (!ec) {
-            stop();
-        }
-    });
+    impl_->wait_for_signal();
     net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] { impl->accept(); });
     if (impl_->stop_requested.load()) {
         stop();
@@ -434,12 +459,7 @@ void HttpServer::run() {
 }
 
 void HttpServer::stop() {
-    impl_->stop_requested.store(true);
-    net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] {
-        if (impl->acceptor->is_open()) {
-            impl->shutdown();
-        }
-    });
+    impl_->request_stop();
 }
 
 }  // namespace objpool_graphql

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,9 @@ struct ServerOptions {
     std::chrono::milliseconds read_timeout{
         30'000};  ///< to receive a request (incl. keep-alive idle)
     std::chrono::milliseconds write_timeout{30'000};  ///< to send a response
+    /// Called on each SIGHUP, on the thread of the first event loop (while it runs no other
+    /// handler); must not throw. Empty: SIGHUP keeps its default action (the process ends).
+    std::function<void()> on_hangup;
 };
 
 /// @brief Serves HTTP/1.1 on one listening socket with `threads` threads, each running an event
@@ -42,7 +46,8 @@ public:
     [[nodiscard]] unsigned short port() const noexcept;
 
     /// @brief Serves until stop() or SIGINT/SIGTERM, then stops accepting, lets requests in
-    /// flight finish (idle keep-alive connections are closed) and returns.
+    /// flight finish (idle keep-alive connections are closed) and returns. SIGHUP calls
+    /// ServerOptions::on_hangup, when set, and serving goes on.
     void run();
 
     /// @brief Asks run() to return as described. Thread-safe; may be called before run().

@@ -1,6 +1,8 @@
 // objpool-graphql: named objpool id pools served over GraphQL-over-HTTP.
 #include <cctype>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -13,6 +15,7 @@
 #include <objpool/version.hpp>
 
 #include "access_log.hpp"
+#include "bearer_auth.hpp"
 #include "http_handler.hpp"
 #include "http_server.hpp"
 #include "metrics.hpp"
@@ -34,6 +37,7 @@ struct Settings {
     double read_timeout_seconds = 30;
     double write_timeout_seconds = 30;
     bool playground = true;
+    std::string auth_token_file;
 };
 
 std::string version_string() {
@@ -96,6 +100,10 @@ void add_options(CLI::App& app, Settings& settings) {
                (settings.playground ? "on" : "off") +
                "; the last of the two flags wins; OBJPOOL_PLAYGROUND=true or false)")
         ->envname(env_name("--playground"));
+    add_option(app, "--auth-token-file", settings.auth_token_file,
+               "Require Authorization: Bearer <token> on every path but /healthz and /readyz, "
+               "the token being a line of this file ('#' comments and blank lines skipped); "
+               "SIGHUP reads it again. Not given: no authentication");
 }
 
 // Prints where the server listens (tests and scripts read the first line to learn the port, useful
@@ -107,6 +115,10 @@ void print_banner(const Settings& settings, unsigned port) {
     std::printf("objpool-graphql listening on http://%s (%u threads)\n", authority.c_str(),
                 settings.server.threads);
     std::printf("Pool store: %s\n", settings.store.c_str());
+    if (!settings.auth_token_file.empty()) {
+        std::printf("Authentication: bearer tokens from %s (SIGHUP reloads it)\n",
+                    settings.auth_token_file.c_str());
+    }
     if (!settings.playground) {
         return;
     }
@@ -140,7 +152,8 @@ void ensure_default_pool(objpool_graphql::store::PoolStore& pools, const Setting
 }
 
 // Builds the pools, the engine and the server from `settings` and serves until SIGTERM/SIGINT.
-void serve(const Settings& settings) {
+// `auth` is null without --auth-token-file.
+void serve(Settings settings, objpool_graphql::BearerAuth* auth) {
     using namespace objpool_graphql;
     gql::Engine engine(schema_sdl(), settings.limits);
     const auto pools =
@@ -150,10 +163,21 @@ void serve(const Settings& settings) {
     bind_resolvers(engine, *pools, metrics);
     const RequestHandler handler(
         engine, *pools, metrics,
-        HandlerOptions{settings.server.max_body_bytes, settings.playground});
+        HandlerOptions{settings.server.max_body_bytes, settings.playground, auth});
     std::unique_ptr<AccessLog> access_log;
     if (!settings.access_log.empty()) {
         access_log = std::make_unique<AccessLog>(settings.access_log);
+    }
+    if (auth != nullptr) {
+        settings.server.on_hangup = [auth] {
+            // Never the tokens: counts and the reason a file was refused. reload() reports an
+            // unusable file in its message; anything else (out of memory) keeps the tokens too.
+            try {
+                std::cerr << "objpool-graphql: SIGHUP: " << auth->reload() << "\n";
+            } catch (const std::exception& e) {
+                std::cerr << "objpool-graphql: SIGHUP: the tokens are kept: " << e.what() << "\n";
+            }
+        };
     }
     HttpServer server(settings.server, handler, access_log.get());
     print_banner(settings, server.port());
@@ -189,8 +213,28 @@ int main(int argc, char** argv) {
     }
     settings.server.read_timeout = to_milliseconds(settings.read_timeout_seconds);
     settings.server.write_timeout = to_milliseconds(settings.write_timeout_seconds);
+    // Loaded before anything listens: a server told to authenticate never serves without tokens.
+    std::unique_ptr<objpool_graphql::BearerAuth> auth;
+    if (!settings.auth_token_file.empty()) {
+        try {
+            auth = std::make_unique<objpool_graphql::BearerAuth>(settings.auth_token_file);
+        } catch (const objpool_graphql::TokenFileError& e) {
+            std::cerr << "objpool-graphql: --auth-token-file " << e.what() << "\n";
+            return 2;
+        }
+        // Until the server's signal set takes SIGHUP over, a reload asked for during start-up
+        // is ignored (the tokens were just read) rather than ending the process.
+        std::signal(SIGHUP, SIG_IGN);
+    } else if (app.get_option("--auth-token-file")->count() > 0 ||
+               std::getenv(env_name("--auth-token-file").c_str()) != nullptr) {
+        // Most likely an unset shell variable expanded to nothing: refuse rather than serve
+        // without the authentication that was asked for.
+        std::cerr << "objpool-graphql: --auth-token-file is empty; leave it out to run without "
+                     "authentication\n";
+        return 2;
+    }
     try {
-        serve(settings);
+        serve(settings, auth.get());
         std::printf("objpool-graphql stopped\n");
         return 0;
     } catch (const std::exception& e) {

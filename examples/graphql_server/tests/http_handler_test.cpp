@@ -6,6 +6,7 @@
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ascii.hpp"
 #include "http_handler.hpp"
 #include "memory_store.hpp"
 #include "metrics.hpp"
@@ -110,6 +111,20 @@ std::string error_code_of(const HttpResponse& response) {
 }
 
 }  // namespace
+
+TEST_CASE("handler: ASCII helpers", "[handler]") {
+    STATIC_REQUIRE(ascii_lower('Q') == 'q');
+    STATIC_REQUIRE(ascii_lower('@') == '@');
+    STATIC_REQUIRE(ascii_lower('[') == '[');
+    CHECK(iequals("Content-TYPE", "content-type"));
+    CHECK_FALSE(iequals("content-type", "content-typ"));
+    CHECK_FALSE(iequals("a[", "A{"));  // '[' and '{' differ by the case bit, but are no letters
+    CHECK(trim(" \t a b \t ") == "a b");
+    CHECK(trim(" \t ").empty());
+    CHECK(trim("").empty());
+    CHECK(trim("x\r") == "x\r");
+    CHECK(trim("\r x \r", " \r") == "x");
+}
 
 TEST_CASE("handler: parse_target splits and decodes", "[handler]") {
     const auto target =
