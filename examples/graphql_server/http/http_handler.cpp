@@ -111,12 +111,13 @@ std::optional<std::string> params_from_body(std::string_view body, GraphqlParams
     boost::json::monotonic_resource memory(buffer, sizeof buffer);
     boost::json::value json(&memory);
     switch (parse_client_json(body, json)) {
-    case JsonError::none:
-        break;
-    case JsonError::too_deep:
-        return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
-    case JsonError::invalid:
-        return "the request body is not valid JSON";
+        case JsonError::none:
+            break;
+        case JsonError::too_deep:
+            return "the request body nests deeper than " + std::to_string(max_json_depth) +
+                   " levels";
+        case JsonError::invalid:
+            return "the request body is not valid JSON";
     }
     const auto* object = json.if_object();
     if (object == nullptr) {

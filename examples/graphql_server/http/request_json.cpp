@@ -19,32 +19,32 @@ JsonError parse_client_json(std::string_view text, boost::json::value& out) {
 
 nlohmann::json to_nlohmann(const boost::json::value& value) {
     switch (value.kind()) {
-    case boost::json::kind::null:
-        return nullptr;
-    case boost::json::kind::bool_:
-        return value.get_bool();
-    case boost::json::kind::int64:
-        return value.get_int64();
-    case boost::json::kind::uint64:
-        return value.get_uint64();
-    case boost::json::kind::double_:
-        return value.get_double();
-    case boost::json::kind::string:
-        return std::string(value.get_string());
-    case boost::json::kind::array: {
-        auto array = nlohmann::json::array();
-        for (const auto& element : value.get_array()) {
-            array.push_back(to_nlohmann(element));
+        case boost::json::kind::null:
+            return nullptr;
+        case boost::json::kind::bool_:
+            return value.get_bool();
+        case boost::json::kind::int64:
+            return value.get_int64();
+        case boost::json::kind::uint64:
+            return value.get_uint64();
+        case boost::json::kind::double_:
+            return value.get_double();
+        case boost::json::kind::string:
+            return std::string(value.get_string());
+        case boost::json::kind::array: {
+            auto array = nlohmann::json::array();
+            for (const auto& element : value.get_array()) {
+                array.push_back(to_nlohmann(element));
+            }
+            return array;
         }
-        return array;
-    }
-    case boost::json::kind::object: {
-        auto object = nlohmann::json::object();
-        for (const auto& member : value.get_object()) {
-            object[std::string(member.key())] = to_nlohmann(member.value());
+        case boost::json::kind::object: {
+            auto object = nlohmann::json::object();
+            for (const auto& member : value.get_object()) {
+                object[std::string(member.key())] = to_nlohmann(member.value());
+            }
+            return object;
         }
-        return object;
-    }
     }
     return nullptr;  // not reached: every kind is handled above
 }
