@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <exception>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <gql/engine.hpp>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "playground.hpp"
 #include "pool_store.hpp"
 #include "request_checks.hpp"
+#include "request_json.hpp"
 
 namespace objpool_graphql {
 
@@ -92,16 +94,6 @@ HttpResponse method_not_allowed(std::string_view allow, MediaType media, std::st
     return response;
 }
 
-// JSON text from a client. nlohmann's lexer takes a NUL byte for the end of the input (it reads C
-// strings), so "{...}" NUL "garbage" would parse as "{...}"; a NUL byte is never valid in JSON text
-// (not whitespace between tokens, and escaped inside strings), so such text is refused here.
-nlohmann::json parse_json(std::string_view text) {
-    if (text.find('\0') != std::string_view::npos) {
-        return {nlohmann::json::value_t::discarded};
-    }
-    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-}
-
 // The parameters of a GraphQL-over-HTTP request, whichever method carried them.
 struct GraphqlParams {
     std::string query;
@@ -109,38 +101,48 @@ struct GraphqlParams {
     std::string operation_name;
 };
 
+// The body's JSON lives in a stack buffer (a getObject body takes a few hundred bytes of it),
+// so that parsing it does not allocate; a larger body spills to the heap.
+constexpr std::size_t json_buffer_bytes = 2048;
+
 // Fills `params` from a POST body; returns an error message when the body is not a valid request.
 std::optional<std::string> params_from_body(std::string_view body, GraphqlParams& params) {
-    if (json_nests_deeper_than(body, max_json_depth)) {
-        return "the request body nests deeper than " + std::to_string(max_json_depth) + " levels";
+    unsigned char buffer[json_buffer_bytes];
+    boost::json::monotonic_resource memory(buffer, sizeof buffer);
+    boost::json::value json(&memory);
+    switch (parse_client_json(body, json)) {
+        case JsonError::none:
+            break;
+        case JsonError::too_deep:
+            return "the request body nests deeper than " + std::to_string(max_json_depth) +
+                   " levels";
+        case JsonError::invalid:
+            return "the request body is not valid JSON";
     }
-    auto json = parse_json(body);
-    if (json.is_discarded()) {
-        return "the request body is not valid JSON";
-    }
-    if (!json.is_object()) {
+    const auto* object = json.if_object();
+    if (object == nullptr) {
         return "the request body must be a JSON object";
     }
-    const auto query = json.find("query");
-    if (query == json.end() || !query->is_string()) {
+    const auto* query = object->if_contains("query");
+    if (query == nullptr || !query->is_string()) {
         return "the request must have a string \"query\"";
     }
-    params.query = std::move(query->get_ref<std::string&>());
-    if (const auto variables = json.find("variables"); variables != json.end()) {
+    params.query = query->get_string();
+    if (const auto* variables = object->if_contains("variables"); variables != nullptr) {
         if (!variables->is_null() && !variables->is_object()) {
             return "\"variables\" must be an object or null";
         }
-        params.variables = std::move(*variables);
+        params.variables = to_nlohmann(*variables);
     }
-    if (const auto name = json.find("operationName"); name != json.end()) {
+    if (const auto* name = object->if_contains("operationName"); name != nullptr) {
         if (!name->is_null() && !name->is_string()) {
             return "\"operationName\" must be a string or null";
         }
         if (name->is_string()) {
-            params.operation_name = name->get<std::string>();
+            params.operation_name = name->get_string();
         }
     }
-    if (const auto extensions = json.find("extensions"); extensions != json.end()) {
+    if (const auto* extensions = object->if_contains("extensions"); extensions != nullptr) {
         if (!extensions->is_null() && !extensions->is_object()) {
             return "\"extensions\" must be an object or null";
         }
@@ -162,15 +164,16 @@ std::optional<std::string> params_from_query(const Target& target, GraphqlParams
     params.query = query->second;
     if (const auto variables = target.query.find("variables");
         variables != target.query.end() && !variables->second.empty()) {
-        if (json_nests_deeper_than(variables->second, max_json_depth)) {
+        boost::json::value json;
+        const auto error = parse_client_json(variables->second, json);
+        if (error == JsonError::too_deep) {
             return "the \"variables\" parameter nests deeper than " +
                    std::to_string(max_json_depth) + " levels";
         }
-        auto json = parse_json(variables->second);
-        if (json.is_discarded() || (!json.is_null() && !json.is_object())) {
+        if (error == JsonError::invalid || (!json.is_null() && !json.is_object())) {
             return "the \"variables\" parameter must be a JSON object";
         }
-        params.variables = std::move(json);
+        params.variables = to_nlohmann(json);
     }
     if (const auto name = target.query.find("operationName"); name != target.query.end()) {
         params.operation_name = name->second;

@@ -12,6 +12,7 @@
 #include "memory_store.hpp"
 #include "metrics.hpp"
 #include "request_checks.hpp"
+#include "request_json.hpp"
 #include "resolvers.hpp"
 #include "schema_text.hpp"
 
@@ -78,16 +79,42 @@ std::string nested(const std::string& open, const std::string& inner, const std:
 
 }  // namespace
 
-TEST_CASE("request checks: JSON nesting depth", "[handler][hostile]") {
-    CHECK_FALSE(json_nests_deeper_than("{}", 1));
-    CHECK(json_nests_deeper_than("{\"a\":[1]}", 1));
-    CHECK_FALSE(json_nests_deeper_than("{\"a\":[1]}", 2));
-    CHECK_FALSE(
-        json_nests_deeper_than(R"({"a":"[[[[[[\"[[["})", 1));  // brackets in strings do not count
-    CHECK_FALSE(json_nests_deeper_than(nested("[", "", "]", 64), max_json_depth));
-    CHECK(json_nests_deeper_than(nested("[", "", "]", 65), max_json_depth));
-    CHECK(json_nests_deeper_than(std::string(100000, '['), max_json_depth));
-    CHECK_FALSE(json_nests_deeper_than("]]]]}}}", 1));  // malformed: left to the parser
+TEST_CASE("client JSON: one text, nesting bounded", "[handler][hostile]") {
+    boost::json::value value;
+    CHECK(parse_client_json(R"({"a":[1,{"b":null}]})", value) == JsonError::none);
+    CHECK(value.at("a").at(1).at("b").is_null());
+    CHECK(parse_client_json(nested("[", "", "]", max_json_depth), value) == JsonError::none);
+    CHECK(parse_client_json(nested("[", "", "]", max_json_depth + 1), value) ==
+          JsonError::too_deep);
+    CHECK(parse_client_json(std::string(100000, '['), value) == JsonError::too_deep);
+    // Brackets inside strings are not nesting.
+    CHECK(parse_client_json(nested("[", "\"[[[[\"", "]", max_json_depth), value) ==
+          JsonError::none);
+    using namespace std::string_literals;
+    for (const std::string& bad : {"{} {}"s, "{}x"s, "{}\0"s, "{\"a\":\0 1}"s, "\"a\0b\""s,
+                                   "{\"a\":1,}"s, "\"\xFF\""s, ""s, "]]]}}"s}) {
+        CAPTURE(bad);
+        CHECK(parse_client_json(bad, value) == JsonError::invalid);
+    }
+}
+
+TEST_CASE("client JSON: converted to the engine's values", "[handler]") {
+    boost::json::value value;
+    REQUIRE(parse_client_json(
+                R"({"i":-3,"u":18446744073709551615,"d":1.5,"s":"\u00e9","t":true,"n":null,)"
+                R"("a":[1,"x"],"o":{"k":{}},"dup":1,"dup":2})",
+                value) == JsonError::none);
+    const auto json = to_nlohmann(value);
+    CHECK(json.at("i").get<long long>() == -3);
+    CHECK(json.at("u").is_number_unsigned());
+    CHECK(json.at("u").get<unsigned long long>() == 18446744073709551615ULL);
+    CHECK(json.at("d").get<double>() == 1.5);
+    CHECK(json.at("s").get<std::string>() == "\xC3\xA9");
+    CHECK(json.at("t").get<bool>());
+    CHECK(json.at("n").is_null());
+    CHECK(json.at("a") == nlohmann::json::array({1, "x"}));
+    CHECK(json.at("o").at("k") == nlohmann::json::object());
+    CHECK(json.at("dup").get<int>() == 2);  // the last of duplicate names, as nlohmann::json
 }
 
 TEST_CASE("request checks: UTF-8", "[handler][hostile]") {
