@@ -299,16 +299,10 @@ public:
     /// returns normally. Also whatever the reset hook throws, after which the object stays out.
     /// @par Complexity
     /// O(1) for Fifo and Lifo, O(log64 n) for Bitmap, plus the reset hook or destructor.
-    void free(T* object) {
+    OBJPOOL_DETAIL_ALWAYS_INLINE void free(T* object) {
         const std::size_t slot = objects_.index_of(object);
-        if (slot >= capacity()) {
-            refuse_free(object, BadFree::Reason::out_of_range);
-        }
-        if (leased_.test(slot)) {
-            refuse_free(object, BadFree::Reason::leased);
-        }
-        if (!give_back(slot, object)) {
-            refuse_free(object, BadFree::Reason::not_allocated);
+        if (slot >= capacity() || leased_.test(slot) || !give_back(slot, object)) {
+            refuse_raw_free(object);
         }
     }
 
@@ -794,6 +788,15 @@ private:
     [[noreturn]] void raise_bad_free(const T* object, BadFree::Reason reason,
                                      const char* call = "free") const {
         detail::raise_bad_object_free(object, id_of(object), reason, call);
+    }
+
+    // free(T*) refused: works out why off the fast path, which then stays small enough to
+    // inline into the caller (three refusals in place of one made it a call).
+    [[noreturn]] OBJPOOL_DETAIL_NOINLINE void refuse_raw_free(const T* object) {
+        const std::size_t slot = objects_.index_of(object);
+        refuse_free(object, slot >= capacity()   ? BadFree::Reason::out_of_range
+                            : leased_.test(slot) ? BadFree::Reason::leased
+                                                 : BadFree::Reason::not_allocated);
     }
 
     // A free or discard refused: counted (objpool::Counted), then BadFree.
