@@ -14,7 +14,8 @@
 # get + free churn, next to nginx and to redis-benchmark calling the store's Function objpool_get
 # with as many clients as the server has store calls in flight (min(STORE_SERVER_THREADS,
 # CONNECTIONS): each server thread waits for its call). STORE_SERVER_THREADS (default 32) is the
-# durable stores' --threads; REDIS_BENCH_REQUESTS (default 100000) redis-benchmark's -n.
+# durable stores' --threads; REDIS_BENCH_REQUESTS (default 100000) redis-benchmark's -n; with
+# BASELINE_BIN, that build's getObject is measured on each store too, after this one's.
 # Needs wrk and nginx (apt-get install wrk nginx), and redis-server and redis-benchmark for the
 # stores mode (apt-get install redis-server), besides the build dependencies of serve.sh.
 set -euo pipefail
@@ -281,6 +282,19 @@ if [[ "${mode}" == stores ]]; then
       store_row "${round}: ${name} get + free churn" "" "" ""
       kill "${server_pid}"
       wait "${server_pid}" 2>/dev/null || true
+      if [[ -n "${BASELINE_BIN:-}" ]]; then
+        # The same store, so its pools exist already (createPool answers an error, ignored).
+        start_server "${store_threads}" "${BASELINE_BIN}" --store "${store}"
+        run "${round}: baseline ${name}" "http://127.0.0.1:${server_port}/graphql" "${bench}/get_object.lua" \
+          "${server_pid}"
+        case "${name}" in
+          memory) store_row "${round}: baseline memory getObject" nginx "${nginx_reference}" 75% ;;
+          sqlite) store_row "${round}: baseline sqlite getObject" "" "" 10000/s ;;
+          redis) store_row "${round}: baseline redis getObject" redis-benchmark "${reference_rps}" 50% ;;
+        esac
+        kill "${server_pid}"
+        wait "${server_pid}" 2>/dev/null || true
+      fi
     done
   done
   cpu="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
@@ -290,6 +304,7 @@ if [[ "${mode}" == stores ]]; then
     echo "memory with --threads ${server_threads}, the durable stores with --threads ${store_server_threads};"
     echo "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') with appendonly yes, appendfsync always;"
     echo "redis-benchmark -c ${in_flight} -n ${redis_bench_requests} (as many clients as store calls in flight);"
+    [[ -z "${BASELINE_BIN:-}" ]] || echo "baseline: ${BASELINE_BIN};"
     echo "nginx worker_processes ${nginx_workers}; all on the same cores."
     echo "Load average (1, 5, 15 min) before: ${load_before}; after: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
