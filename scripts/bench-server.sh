@@ -53,7 +53,10 @@ cleanup() {
   local pid
   for pid in "${server_pids[@]}"; do kill "${pid}" 2>/dev/null || true; done
   [[ -f "${work}/nginx.pid" ]] && kill "$(cat "${work}/nginx.pid")" 2>/dev/null || true
-  [[ -n "${redis_pid:-}" ]] && kill "${redis_pid}" 2>/dev/null && wait "${redis_pid}" 2>/dev/null || true
+  if [[ -n "${redis_pid:-}" ]]; then
+    kill "${redis_pid}" 2>/dev/null || true
+    wait "${redis_pid}" 2>/dev/null || true
+  fi
   rm -rf "${work}"
 }
 trap cleanup EXIT
@@ -196,9 +199,8 @@ kernel_port() {
 
 # A redis-server of its own, as the store tests start it: AOF fsynced before every reply.
 start_redis() {
-  local attempt
   mkdir -p "${work}/redis"
-  for attempt in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5; do
     redis_port="$(kernel_port)"
     setsid redis-server --port "${redis_port}" --bind 127.0.0.1 --dir "${work}/redis" \
       --appendonly yes --appendfsync always --save '' --daemonize no \
