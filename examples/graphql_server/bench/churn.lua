@@ -1,22 +1,32 @@
--- wrk: get+free churn on pool "churn". Each connection alternates: getObject, then
--- freeObject of the id it was just given, so the pool never runs dry.
+-- wrk: get+free churn on pool "churn" (1,000 ids). Each thread queues the ids it was given and
+-- frees each once, oldest first, before its next get, so the pool never runs dry. The queue is
+-- per thread (one Lua state each), not per connection: a thread's connections interleave, and a
+-- single "pending id" would be overwritten by another connection's answer and its id never freed.
+-- A get that finds the pool empty (null) counts as a failure: the run would no longer be churn.
+local headers = {["Content-Type"] = "application/json"}
 local get_body = '{"query":"mutation { getObject(pool: \\"churn\\") }"}'
-local pending_id = nil
+local free_format = '{"query":"mutation($id: Int!) { freeObject(id: $id, pool: \\"churn\\") }",' ..
+  '"variables":{"id":%s}}'
+local queue, head, tail = {}, 1, 0
 
 function request()
-  if pending_id then
-    local body = '{"query":"mutation($id: Int!) { freeObject(id: $id, pool: \\"churn\\") }","variables":{"id":' ..
-      pending_id .. '}}'
-    pending_id = nil
-    return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, body)
+  if tail >= head then
+    local id = queue[head]
+    queue[head] = nil
+    head = head + 1
+    return wrk.format("POST", "/graphql", headers, string.format(free_format, id))
   end
-  return wrk.format("POST", "/graphql", {["Content-Type"] = "application/json"}, get_body)
+  return wrk.format("POST", "/graphql", headers, get_body)
 end
 
 function response(status, headers, body)
   local id = body:match('"getObject":(%d+)')
-  if id then pending_id = id end
-  if status ~= 200 or body:find('"errors"') then
+  if id then
+    tail = tail + 1
+    queue[tail] = id
+  end
+  if status ~= 200 or body:find('"errors"') or body:find('"getObject":null', 1, true) or
+      body:find('"freeObject":false', 1, true) then
     wrk.thread:set("failures", (wrk.thread:get("failures") or 0) + 1)
   end
 end

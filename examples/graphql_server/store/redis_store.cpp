@@ -4,11 +4,20 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <charconv>
-#include <condition_variable>
+#include <cstdint>
 #include <deque>
-#include <mutex>
+#include <future>
+#include <new>
 #include <thread>
 #include <utility>
 
@@ -221,255 +230,456 @@ RedisAddress RedisAddress::parse(std::string_view spec) {
 
 namespace {
 
-// One connection and the thread that drives it. Callers queue commands; the thread writes every
-// command waiting at that moment (up to max_pipeline) in one go and then reads their replies in
-// order (pipelining), so that one event-loop turn of Redis, and with appendfsync always one fsync,
-// serves them all. A request lives on its caller's stack; once marked done, only the caller
-// touches it again.
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// One command and, once answered, its outcome. The caller waits on `answered`; the event loop
+// fills in the rest before setting it and never touches the request again.
+struct Request {
+    enum class Purpose {
+        call,   // a caller's command
+        setup,  // SELECT or FUNCTION LOAD while connecting: an error reply fails the connection
+        reload  // FUNCTION LOAD before commands that found no Function: its reply is not needed
+    };
+    Purpose purpose = Purpose::call;
+    std::string name;     // the command's first words, for messages
+    std::string command;  // in the protocol (RESP), formatted by hiredis
+    Reply reply{nullptr, freeReplyObject};
+    std::string failure;   // set: the command failed with Unavailable(failure)
+    bool retried = false;  // sent again once already, after the Functions were loaded again
+    std::promise<void> answered;
+};
+
+std::string format_command(const std::vector<std::string>& arguments) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const std::string& argument : arguments) {
+        argv.push_back(argument.data());
+        lengths.push_back(argument.size());
+    }
+    char* formatted = nullptr;
+    const int length = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()),
+                                              argv.data(), lengths.data());
+    if (length < 0)
+        throw std::bad_alloc();
+    std::string command(formatted, static_cast<std::size_t>(length));
+    redisFreeCommand(formatted);
+    return command;
+}
+
+std::shared_ptr<Request> make_request(Request::Purpose purpose,
+                                      const std::vector<std::string>& arguments) {
+    auto request = std::make_shared<Request>();
+    request->purpose = purpose;
+    request->name = arguments.front();
+    if (arguments.front() == "FUNCTION")
+        request->name += " " + arguments[1];
+    request->command = format_command(arguments);
+    return request;
+}
+
+const std::vector<std::string>& load_functions() {
+    static const std::vector<std::string> command{"FUNCTION", "LOAD", "REPLACE", functions_lua};
+    return command;
+}
+
+// One connection, driven by the event loop of the store's io_context: everything but call() runs
+// on that loop's thread. Calls queue their commands; every command waiting when the loop gets to
+// it (up to max_pipeline) goes out in one write, and replies are matched to commands in order
+// (pipelining), so that one event-loop turn of Redis, and with appendfsync always one fsync,
+// serves them all. A read is always pending, so a connection the server closes while idle is
+// noticed at once and made again for the next call.
 class Pipeline {
 public:
-    struct Request {
-        const std::vector<std::string>* arguments = nullptr;
-        Reply reply{nullptr, freeReplyObject};
-        std::string failure;  // set: the command failed with Unavailable(failure)
-        bool done = false;    // guarded by mutex_
-    };
-
     static constexpr std::size_t max_pipeline = 512;
 
-    // `context`: an open connection to start with (or nullptr: connect on first use).
-    Pipeline(const RedisAddress& address, std::chrono::milliseconds timeout, redisContext* context)
-        : address_(address), timeout_(timeout), context_(context) {
-        thread_ = std::thread([this] { loop(); });
-    }
+    Pipeline(asio::io_context& io, const RedisAddress& address, std::chrono::milliseconds timeout)
+        : io_(io),
+          address_(address),
+          where_(address.host + ":" + std::to_string(address.port)),
+          timeout_(timeout),
+          resolver_(io),
+          socket_(io),
+          deadline_(io) {}
 
     ~Pipeline() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wakeup_.notify_one();
-        thread_.join();
-        if (context_ != nullptr)
-            redisFree(context_);
+        if (reader_ != nullptr)
+            redisReaderFree(reader_);
     }
 
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
 
-    // Sends `arguments` as one command and returns its reply (errors included).
+    // Sends `arguments` as one command and returns its reply (errors included). Not on the loop.
     // @throws Unavailable when the connection cannot be made or breaks before the reply.
     Reply call(const std::vector<std::string>& arguments) {
-        Request request;
-        request.arguments = &arguments;
-        {
-            std::unique_lock lock(mutex_);
-            queue_.push_back(&request);
-            wakeup_.notify_one();
-            answered_.wait(lock, [&request] { return request.done; });
-        }
-        if (!request.failure.empty())
-            throw Unavailable(request.failure);
-        return std::move(request.reply);
+        auto request = make_request(Request::Purpose::call, arguments);
+        std::future<void> answered = request->answered.get_future();
+        asio::post(io_, [this, request] { submit(request); });
+        answered.wait();
+        if (!request->failure.empty())
+            throw Unavailable(request->failure);
+        return std::move(request->reply);
     }
 
-    // Connects, selects the database and loads the Functions; the connection, or nullptr with
-    // `failure` set.
-    static redisContext* connect(const RedisAddress& address, std::chrono::milliseconds timeout,
-                                 std::string& failure) {
-        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
-        timeval limit{};
-        limit.tv_sec = static_cast<decltype(limit.tv_sec)>(seconds.count());
-        limit.tv_usec = static_cast<decltype(limit.tv_usec)>(
-            std::chrono::duration_cast<std::chrono::microseconds>(timeout - seconds).count());
-        redisContext* context = redisConnectWithTimeout(address.host.c_str(), address.port, limit);
-        if (context == nullptr) {
-            failure = "redis: cannot allocate a connection";
-            return nullptr;
-        }
-        const std::string where = address.host + ":" + std::to_string(address.port);
-        if (context->err != 0 || redisSetTimeout(context, limit) != REDIS_OK) {
-            failure = "redis: cannot connect to " + where + ": " + context->errstr;
-            redisFree(context);
-            return nullptr;
-        }
-        if (address.database != 0 &&
-            !setup(context, {"SELECT", std::to_string(address.database)}, failure)) {
-            return nullptr;
-        }
-        if (!setup(context, {"FUNCTION", "LOAD", "REPLACE", functions_lua}, failure)) {
-            return nullptr;
-        }
-        return context;
+    // Fails every call queued or in flight and closes the connection; later calls fail at once.
+    void shut_down() {
+        stopping_ = true;
+        deadline_.cancel();
+        drop_connection("redis: the store is closing");
+        fail_waiting("redis: the store is closing");
     }
 
 private:
-    // One command at connection time; on failure frees `context` and sets `failure`.
-    static bool setup(redisContext* context, const std::vector<std::string>& arguments,
-                      std::string& failure) {
-        Reply reply = send(context, arguments);
-        if (reply && reply->type != REDIS_REPLY_ERROR)
-            return true;
-        failure = "redis: " + arguments[0] + " " + arguments[1] + " failed: " +
-                  (reply ? std::string(reply->str, reply->len) : std::string(context->errstr));
-        redisFree(context);
-        return false;
+    enum class State { disconnected, connecting, handshaking, ready };
+
+    static void finish(Request& request, std::string failure = {}) {
+        request.failure = std::move(failure);
+        request.answered.set_value();
     }
 
-    static Reply send(redisContext* context, const std::vector<std::string>& arguments) {
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lengths;
-        for (const std::string& argument : arguments) {
-            argv.push_back(argument.data());
-            lengths.push_back(argument.size());
+    void submit(std::shared_ptr<Request> request) {
+        if (stopping_) {
+            finish(*request, "redis: the store is closing");
+            return;
         }
-        return Reply(static_cast<redisReply*>(redisCommandArgv(
-                         context, static_cast<int>(argv.size()), argv.data(), lengths.data())),
-                     freeReplyObject);
+        waiting_.push_back(std::move(request));
+        if (state_ == State::disconnected)
+            connect();
+        else
+            schedule_flush();
     }
 
-    void loop() {
-        std::vector<Request*> batch;
-        for (;;) {
-            {
-                std::unique_lock lock(mutex_);
-                wakeup_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-                if (queue_.empty())
-                    return;  // stopping, and every call answered
-                while (!queue_.empty() && batch.size() < max_pipeline) {
-                    batch.push_back(queue_.front());
-                    queue_.pop_front();
-                }
+    // Flushes after the handlers already queued on the loop, so that calls posted together go out
+    // in one write.
+    void schedule_flush() {
+        if (flush_scheduled_ || writing_ || state_ != State::ready)
+            return;  // a write's completion, or the end of the handshake, flushes
+        flush_scheduled_ = true;
+        asio::post(io_, [this] {
+            flush_scheduled_ = false;
+            flush();
+        });
+    }
+
+    void flush() {
+        if (state_ != State::ready || writing_ || waiting_.empty())
+            return;
+        if (in_flight_.empty()) {
+            if (closed_by_peer()) {
+                // The pending read has not reported it yet: these commands go on a new connection.
+                connection_broken("the server closed the connection");
+                return;
             }
-            exchange(batch);
-            // A server that lost the Functions (FUNCTION FLUSH, or a new empty server) got them
-            // again when this connection was made or now: those commands go once more.
-            std::vector<Request*> again;
-            for (Request* request : batch) {
-                if (request->reply && request->reply->type == REDIS_REPLY_ERROR &&
-                    starts_with(*request->reply, "ERR Function not found")) {
-                    again.push_back(request);
-                }
-            }
-            if (!again.empty() && context_ != nullptr) {
-                Reply loaded = send(context_, {"FUNCTION", "LOAD", "REPLACE", functions_lua});
-                if (loaded)
-                    exchange(again);
-            }
-            {
-                std::lock_guard lock(mutex_);
-                for (Request* request : batch)
-                    request->done = true;
-            }
-            answered_.notify_all();
-            batch.clear();
+            await_answer();
         }
+        write_buffer_.clear();
+        for (std::size_t count = 0; count < max_pipeline && !waiting_.empty(); ++count) {
+            write_buffer_ += waiting_.front()->command;
+            in_flight_.push_back(std::move(waiting_.front()));
+            waiting_.pop_front();
+        }
+        write();
     }
 
-    // Whether the server closed this idle connection (it restarted, or dropped us): with no reply
-    // due, anything to read is the end of the stream. Checked before each batch so that a
-    // restart costs no command an Unavailable.
-    static bool closed_by_peer(int fd) {
-        pollfd state{fd, POLLIN | POLLRDHUP, 0};
+    // Whether the server closed this connection while no reply was due: then anything to read is
+    // the end of the stream. The pending read reports it too, but maybe only after commands that
+    // were already waiting are written: checked before those, a restart costs no call an
+    // Unavailable.
+    bool closed_by_peer() {
+        pollfd state{socket_.native_handle(), POLLIN | POLLRDHUP, 0};
         return poll(&state, 1, 0) != 0;
     }
 
-    // Connects unless a failed attempt is too recent: after each failure in a row the next
-    // attempt waits twice as long (first_backoff up to max_backoff), so a server that is down
-    // is not hammered and the calls meanwhile fail at once with the last failure.
-    bool reconnect() {
-        const auto now = std::chrono::steady_clock::now();
-        if (now < retry_at_)
-            return false;
-        std::string failure;
-        context_ = connect(address_, timeout_, failure);
-        if (context_ != nullptr) {
-            backoff_ = std::chrono::milliseconds(0);
-            return true;
-        }
-        backoff_ = std::clamp(backoff_ * 2, first_backoff, max_backoff);
-        retry_at_ = std::chrono::steady_clock::now() + backoff_;
-        last_failure_ = failure + " (next attempt in " + std::to_string(backoff_.count()) + " ms)";
-        return false;
+    void write() {
+        writing_ = true;
+        asio::async_write(
+            socket_, asio::buffer(write_buffer_),
+            [this, generation = generation_](boost::system::error_code error, std::size_t) {
+                if (generation != generation_)
+                    return;  // that connection is gone
+                writing_ = false;
+                if (error) {
+                    connection_broken(error.message());
+                    return;
+                }
+                flush();
+            });
     }
 
-    // Writes every command of `batch`, then reads each reply in order.
-    void exchange(const std::vector<Request*>& batch) {
-        if (context_ != nullptr && closed_by_peer(context_->fd)) {
-            redisFree(context_);
-            context_ = nullptr;
+    void read() {
+        socket_.async_read_some(
+            asio::buffer(read_buffer_),
+            [this, generation = generation_](boost::system::error_code error, std::size_t size) {
+                if (generation != generation_)
+                    return;
+                if (error) {
+                    connection_broken(error == asio::error::eof ? "the server closed the connection"
+                                                                : error.message());
+                    return;
+                }
+                if (redisReaderFeed(reader_, read_buffer_.data(), size) != REDIS_OK) {
+                    connection_broken(reader_->errstr);
+                    return;
+                }
+                if (take_replies())
+                    read();
+            });
+    }
+
+    // Answers the oldest commands in flight with every complete reply read; false when that
+    // dropped the connection.
+    bool take_replies() {
+        std::vector<std::shared_ptr<Request>> again;
+        bool answered = false;
+        for (;;) {
+            void* raw = nullptr;
+            if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
+                connection_broken(reader_->errstr);
+                return false;
+            }
+            if (raw == nullptr)
+                break;
+            Reply reply(static_cast<redisReply*>(raw), freeReplyObject);
+            if (in_flight_.empty()) {
+                connection_broken("a reply to no command");
+                return false;
+            }
+            std::shared_ptr<Request> request = std::move(in_flight_.front());
+            in_flight_.pop_front();
+            answered = true;
+            switch (request->purpose) {
+                case Request::Purpose::setup:
+                    if (reply->type == REDIS_REPLY_ERROR) {
+                        connect_failed("redis: " + request->name +
+                                       " failed: " + std::string(reply->str, reply->len));
+                        return false;
+                    }
+                    if (in_flight_.empty()) {
+                        state_ = State::ready;
+                        backoff_ = std::chrono::milliseconds(0);
+                        schedule_flush();
+                    }
+                    break;
+                case Request::Purpose::reload:
+                    break;
+                case Request::Purpose::call:
+                    if (reply->type == REDIS_REPLY_ERROR && !request->retried &&
+                        starts_with(*reply, "ERR Function not found")) {
+                        request->retried = true;
+                        again.push_back(std::move(request));
+                        break;
+                    }
+                    request->reply = std::move(reply);
+                    finish(*request);
+                    break;
+            }
         }
-        if (context_ == nullptr && !reconnect()) {
-            for (Request* request : batch)
-                request->failure = last_failure_;
+        if (answered)
+            progress_at_ = Clock::now();
+        if (!again.empty()) {
+            // The server lost the Functions (FUNCTION FLUSH, or a new empty server): they are
+            // loaded again first, and those commands go once more.
+            waiting_.insert(waiting_.begin(), again.begin(), again.end());
+            waiting_.push_front(make_request(Request::Purpose::reload, load_functions()));
+            schedule_flush();
+        }
+        return true;
+    }
+
+    // Connects unless a failed attempt is too recent: after each failure in a row the next
+    // attempt waits twice as long (first_backoff up to max_backoff), so a server that is down is
+    // not hammered and the calls meanwhile fail at once with the last failure.
+    void connect() {
+        if (Clock::now() < retry_at_) {
+            fail_waiting(last_failure_);
             return;
         }
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lengths;
-        for (const Request* request : batch) {
-            argv.clear();
-            lengths.clear();
-            for (const std::string& argument : *request->arguments) {
-                argv.push_back(argument.data());
-                lengths.push_back(argument.size());
-            }
-            if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(),
-                                       lengths.data()) != REDIS_OK) {
-                break;  // out of memory: the replies below fail
-            }
-        }
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            void* reply = nullptr;
-            if (redisGetReply(context_, &reply) != REDIS_OK || reply == nullptr) {
-                // Whether these commands ran is unknown: each fails with Unavailable.
-                const std::string failure = std::string("redis: ") + context_->errstr;
-                for (std::size_t rest = i; rest < batch.size(); ++rest) {
-                    batch[rest]->failure = failure;
+        state_ = State::connecting;
+        await_answer();
+        resolver_.async_resolve(
+            address_.host, std::to_string(address_.port),
+            [this, generation = generation_](boost::system::error_code error,
+                                             const tcp::resolver::results_type& endpoints) {
+                if (generation != generation_)
+                    return;
+                if (error) {
+                    connect_failed("redis: cannot resolve " + address_.host + ": " +
+                                   error.message());
+                    return;
                 }
-                redisFree(context_);
-                context_ = nullptr;
-                return;
-            }
-            batch[i]->reply.reset(static_cast<redisReply*>(reply));
+                asio::async_connect(
+                    socket_, endpoints,
+                    [this, generation](boost::system::error_code error, const tcp::endpoint&) {
+                        if (generation != generation_)
+                            return;
+                        if (error) {
+                            connect_failed("redis: cannot connect to " + where_ + ": " +
+                                           error.message());
+                            return;
+                        }
+                        handshake();
+                    });
+            });
+    }
+
+    // Selects the database and loads the Functions before any call goes out.
+    void handshake() {
+        boost::system::error_code ignored;
+        socket_.set_option(tcp::no_delay(true), ignored);
+        reader_ = redisReaderCreate();
+        if (reader_ == nullptr) {
+            connect_failed("redis: cannot allocate a reply reader");
+            return;
         }
+        state_ = State::handshaking;
+        write_buffer_.clear();
+        if (address_.database != 0) {
+            in_flight_.push_back(make_request(Request::Purpose::setup,
+                                              {"SELECT", std::to_string(address_.database)}));
+            write_buffer_ += in_flight_.back()->command;
+        }
+        in_flight_.push_back(make_request(Request::Purpose::setup, load_functions()));
+        write_buffer_ += in_flight_.back()->command;
+        write();
+        read();
+    }
+
+    // Whether an answer is due: the connection is being made, or replies are.
+    bool awaiting() const {
+        return state_ == State::connecting || state_ == State::handshaking || !in_flight_.empty();
+    }
+
+    // An answer is due and none was: the timeout counts from now.
+    void await_answer() {
+        progress_at_ = Clock::now();
+        if (!timer_armed_)
+            arm_deadline(progress_at_ + timeout_);
+    }
+
+    // One timer per connection, moved on only when it expires: a reply in time just records
+    // progress_at_ instead of resetting the timer.
+    void arm_deadline(Clock::time_point at) {
+        timer_armed_ = true;
+        deadline_.expires_at(at);
+        deadline_.async_wait([this](boost::system::error_code) {
+            timer_armed_ = false;
+            check_deadline();
+        });
+    }
+
+    void check_deadline() {
+        if (stopping_ || !awaiting())
+            return;
+        const Clock::time_point due = progress_at_ + timeout_;
+        if (Clock::now() < due) {
+            arm_deadline(due);
+            return;
+        }
+        connection_broken("no answer within " + std::to_string(timeout_.count()) + " ms");
+    }
+
+    // Closes the connection; the calls in flight fail with `failure` (whether they ran is
+    // unknown).
+    void drop_connection(const std::string& failure) {
+        ++generation_;  // the handlers of this connection's operations do nothing
+        boost::system::error_code ignored;
+        socket_.close(ignored);
+        resolver_.cancel();
+        writing_ = false;
+        state_ = State::disconnected;
+        if (reader_ != nullptr) {
+            redisReaderFree(reader_);
+            reader_ = nullptr;
+        }
+        for (const auto& request : in_flight_) {
+            if (request->purpose == Request::Purpose::call)
+                finish(*request, failure);
+        }
+        in_flight_.clear();
+    }
+
+    void fail_waiting(const std::string& failure) {
+        for (const auto& request : waiting_) {
+            if (request->purpose == Request::Purpose::call)
+                finish(*request, failure);
+        }
+        waiting_.clear();
+    }
+
+    // The connection broke (or the server closed it): made again at once for the calls waiting,
+    // unless it broke while being made.
+    void connection_broken(const std::string& reason) {
+        if (state_ != State::ready) {
+            connect_failed("redis: cannot connect to " + where_ + ": " + reason);
+            return;
+        }
+        drop_connection("redis: " + reason);
+        if (!waiting_.empty())
+            connect();
+    }
+
+    void connect_failed(const std::string& failure) {
+        drop_connection(failure);
+        backoff_ = std::clamp(backoff_ * 2, first_backoff, max_backoff);
+        retry_at_ = Clock::now() + backoff_;
+        last_failure_ = failure + " (next attempt in " + std::to_string(backoff_.count()) + " ms)";
+        fail_waiting(last_failure_);
     }
 
     static constexpr std::chrono::milliseconds first_backoff{50};
     static constexpr std::chrono::milliseconds max_backoff{1000};
 
+    asio::io_context& io_;
     const RedisAddress address_;
+    const std::string where_;
     const std::chrono::milliseconds timeout_;
-    redisContext* context_;  // used by thread_ only (nullptr: connect on next use)
-    // The back-off, used by thread_ only.
-    std::chrono::milliseconds backoff_{0};
-    std::chrono::steady_clock::time_point retry_at_{};
-    std::string last_failure_;
-    std::mutex mutex_;
-    std::condition_variable wakeup_;    // the thread: commands queued, or stopping
-    std::condition_variable answered_;  // the callers: a batch is done
-    std::deque<Request*> queue_;
+    tcp::resolver resolver_;
+    tcp::socket socket_;
+    asio::steady_timer deadline_;
+    redisReader* reader_ = nullptr;  // the open connection's reply parser
+    State state_ = State::disconnected;
+    std::uint64_t generation_ = 0;                    // counts connections dropped
+    std::deque<std::shared_ptr<Request>> waiting_;    // not written yet
+    std::deque<std::shared_ptr<Request>> in_flight_;  // written, replies due in this order
+    std::string write_buffer_;
+    std::array<char, 16384> read_buffer_{};
+    bool writing_ = false;
+    bool flush_scheduled_ = false;
+    bool timer_armed_ = false;
     bool stopping_ = false;
-    std::thread thread_;
+    Clock::time_point progress_at_{};  // when the last answer came, or one became due
+    std::chrono::milliseconds backoff_{0};
+    Clock::time_point retry_at_{};
+    std::string last_failure_;
 };
 
 }  // namespace
 
-// The pipelines; a call goes to the next one in turn.
+// The pipelines, all driven by one thread running their io_context; a call goes to the next one in
+// turn.
 class RedisStore::Connections {
 public:
     Connections(const RedisAddress& address, Options options) {
+        const std::size_t count = std::max<std::size_t>(options.connections, 1);
+        for (std::size_t i = 0; i < count; ++i)
+            pipelines_.push_back(std::make_unique<Pipeline>(io_, address, options.timeout));
+        thread_ = std::thread([this] { io_.run(); });
         // The first connection is made here, so that a server that is down or refuses the
         // Functions fails the constructor.
-        std::string failure;
-        redisContext* first = Pipeline::connect(address, options.timeout, failure);
-        if (first == nullptr)
-            throw Unavailable(failure);
-        const std::size_t count = std::max<std::size_t>(options.connections, 1);
-        for (std::size_t i = 0; i < count; ++i) {
-            pipelines_.push_back(
-                std::make_unique<Pipeline>(address, options.timeout, i == 0 ? first : nullptr));
+        try {
+            check_ping(*pipelines_.front());
+        } catch (...) {
+            stop();
+            throw;
         }
     }
+
+    ~Connections() { stop(); }
+
+    Connections(const Connections&) = delete;
+    Connections& operator=(const Connections&) = delete;
 
     Reply command(const std::vector<std::string>& arguments) {
         const std::size_t turn = next_.fetch_add(1, std::memory_order_relaxed);
@@ -478,17 +688,29 @@ public:
 
     // PING on every connection: ready means that none of them is down or backing off.
     void ping() {
-        const std::vector<std::string> ping{"PING"};
-        for (const auto& pipeline : pipelines_) {
-            Reply reply = pipeline->call(ping);
-            if (reply->type == REDIS_REPLY_ERROR)
-                throw Unavailable("redis: " + std::string(reply->str, reply->len));
-        }
+        for (const auto& pipeline : pipelines_)
+            check_ping(*pipeline);
     }
 
 private:
+    static void check_ping(Pipeline& pipeline) {
+        Reply reply = pipeline.call({"PING"});
+        if (reply->type == REDIS_REPLY_ERROR)
+            throw Unavailable("redis: " + std::string(reply->str, reply->len));
+    }
+
+    void stop() {
+        for (const auto& pipeline : pipelines_)
+            asio::post(io_, [pipeline = pipeline.get()] { pipeline->shut_down(); });
+        work_.reset();
+        thread_.join();
+    }
+
+    asio::io_context io_{1};
+    asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
     std::vector<std::unique_ptr<Pipeline>> pipelines_;
     std::atomic<std::size_t> next_{0};
+    std::thread thread_;
 };
 
 namespace {

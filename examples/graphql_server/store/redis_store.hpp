@@ -36,26 +36,33 @@ struct RedisAddress {
 /// of gets and hand those ids out again. Replication is asynchronous: failing over to a replica
 /// can also hand an id out twice.
 ///
-/// Connections: a few pipelined hiredis connections, each driven by a thread of its own. A call
-/// queues its FCALL on the next connection in turn and waits; the thread writes every command
-/// waiting at that moment in one go and then reads their replies in order, so that one event-loop
-/// turn of Redis (and one fsync) serves them all. Asio does not own these sockets yet: hiredis
-/// does the I/O as well as the formatting and parsing. A broken connection fails the calls in
-/// flight on it with Unavailable (they may or may not have run) and is made again for the next
-/// call; an idle connection the server closed is noticed and replaced before it is used. While
-/// the server cannot be reached, a connection retries with exponential back-off (50 ms doubling
-/// up to 1 s) and the calls in between fail at once with Unavailable; nothing is kept locally.
+/// Connections: a few pipelined connections whose sockets belong to one Boost.Asio io_context,
+/// run by a thread of the store's own; hiredis only formats the commands and parses the replies.
+/// A call formats its FCALL, hands it to the next connection in turn and waits. A connection
+/// writes every command waiting when its event loop gets to it in one write and matches the
+/// replies to the commands in order, so that one event-loop turn of Redis (and one fsync) serves
+/// them all. Each connection always has a read pending: an idle connection the server closed is
+/// noticed at once and made again, with SELECT and FUNCTION LOAD, for the next call. A broken
+/// connection, or one with a reply due for longer than Options::timeout, fails the calls in
+/// flight on it with Unavailable (they may or may not have run). While the server cannot be
+/// reached, a connection retries with exponential back-off (50 ms doubling up to 1 s) and the
+/// calls in between fail at once with Unavailable; nothing is kept locally.
+///
+/// Thread-safety: every member function may be called from any number of threads at once, but
+/// not from the store's own thread.
 class RedisStore final : public PoolStore {
 public:
     /// @brief Tuning of a RedisStore.
     struct Options {
         /// The number of pipelined connections.
         std::size_t connections = 4;
-        /// How long to wait to connect and for each reply.
+        /// How long to wait to connect (including SELECT and FUNCTION LOAD) and, while replies
+        /// are due, for the next one.
         std::chrono::milliseconds timeout{5000};
     };
 
-    /// @brief Connects once (to load the Functions) and keeps that connection.
+    /// @brief Starts the store's thread and makes the first connection (loading the Functions);
+    /// the others are made on first use.
     /// @throws Unavailable when the server cannot be reached or refuses the Functions.
     RedisStore(RedisAddress address, std::size_t max_capacity, Options options);
     /// @brief As above, with default Options.

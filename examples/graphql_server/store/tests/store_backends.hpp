@@ -103,6 +103,19 @@ public:
         pid_ = -1;
     }
 
+    /// SIGSTOP: it holds its connections and answers nothing until resume().
+    void pause() { kill(pid_, SIGSTOP); }
+    void resume() { kill(pid_, SIGCONT); }
+
+    /// Runs one command through redis-cli, as another client would (`arguments` split by the
+    /// shell), and throws unless it succeeds.
+    void cli(const std::string& arguments) const {
+        const std::string command =
+            "redis-cli -p " + std::to_string(port_) + " " + arguments + " >/dev/null";
+        if (std::system(command.c_str()) != 0)
+            throw std::runtime_error("redis-cli " + arguments + " failed");
+    }
+
     /// Starts it again on the same port and directory (after kill_hard).
     void restart() {
         if (!start())
