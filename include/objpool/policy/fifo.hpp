@@ -59,8 +59,9 @@ struct Fifo {
                 return false;
             }
             ++queued_;
-            if (claimed_in_ring_ != 0 && unmark_claimed(slot)) {
-                return true;  // still in the ring: free again at its old place
+            if (claimed_in_ring_ != 0 && claimed_.test_and_clear(slot)) {
+                --claimed_in_ring_;  // still in the ring: free again at its old place
+                return true;
             }
             ring_[tail_] = static_cast<std::uint32_t>(slot - tail_);
             tail_ = next(tail_);
@@ -134,16 +135,6 @@ struct Fifo {
                 slot = pop();
             }
             return slot;
-        }
-
-        // release() of a slot acquire_slot() took, which is still in the ring: its mark goes.
-        // Out of line, as pop_past_claimed.
-        OBJPOOL_DETAIL_NOINLINE bool unmark_claimed(std::size_t slot) noexcept {
-            if (!claimed_.test_and_clear(slot)) {
-                return false;
-            }
-            --claimed_in_ring_;
-            return true;
         }
 
         // The slot at head_, which moves on.
