@@ -53,7 +53,12 @@ struct Lifo {
         bool release(std::size_t slot) noexcept {
             std::uint32_t& link = links_[slot];
             if (link != out) {
-                return claimed_in_stack_ != 0 && release_claimed(slot);
+                if (claimed_in_stack_ != 0 && claimed_.test_and_clear(slot)) {
+                    --claimed_in_stack_;  // still in the stack: free again at its old place
+                    --allocated_;
+                    return true;
+                }
+                return false;
             }
             link = static_cast<std::uint32_t>(head_ - slot - 1);
             head_ = slot;
@@ -128,17 +133,6 @@ struct Lifo {
             }
             ++allocated_;
             return slot;
-        }
-
-        // release() of a slot that is not popped: true if acquire_slot() took it (it is still
-        // in the stack, and free again at its old place). Out of line, as acquire_past_claimed.
-        OBJPOOL_DETAIL_NOINLINE bool release_claimed(std::size_t slot) noexcept {
-            if (!claimed_.test_and_clear(slot)) {
-                return false;
-            }
-            --claimed_in_stack_;
-            --allocated_;
-            return true;
         }
 
         // The link of an out slot: next == slot. Slots are below capacity <= 2^32 - 1 and a
