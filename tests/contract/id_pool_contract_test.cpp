@@ -211,6 +211,26 @@ TEMPLATE_LIST_TEST_CASE("try_claim takes exactly that id and leaves the others' 
     }
 }
 
+TEMPLATE_LIST_TEST_CASE("try_claim can take every id: a pool filled by claims is exhausted",
+                        "[contract][id_pool][try_claim]", AllKinds) {
+    using Pool = typename TestType::template IdPool<>;
+    if constexpr (can_claim_v<Pool>) {
+        // More than two 64-bit words, claimed from the top: each claim is an id get would not
+        // hand out next, and the claims fill whole words of a bitmap.
+        constexpr std::uint32_t capacity = 130;
+        Pool pool(capacity);
+        for (std::uint32_t id = capacity; id >= 1; --id) {
+            REQUIRE(pool.try_claim(id));
+        }
+        CHECK(pool.available() == 0);
+        CHECK_FALSE(pool.get().has_value());
+        CHECK_FALSE(pool.try_claim(65));
+        pool.free(65);
+        CHECK(pool.get() == std::optional<std::uint32_t>{65});
+        CHECK_FALSE(pool.get().has_value());
+    }
+}
+
 TEMPLATE_LIST_TEST_CASE("An id claimed and freed before get reached it is free again, once",
                         "[contract][id_pool][try_claim]", AllKinds) {
     using Pool = typename TestType::template IdPool<>;
