@@ -4,7 +4,7 @@
 # (tsan) and with g++ in Release (release, where the benchmarks are built, not run); then
 # clang-tidy over the public headers (no findings allowed), a g++ coverage build of the library's
 # tests (100 % of lines and 95 % of branches of include/objpool/ required), the API reference
-# (warnings are errors) and each libFuzzer target (clang++, ASan+UBSan) for 30 seconds.
+# (warnings are errors) and each libFuzzer target (clang++, ASan+UBSan) for 20 seconds.
 # The asan preset builds without optimisation: g++ 12 at -O1 with ASan+UBSan took about six
 # times as long to compile the typed test suites (concurrent_blocking_test: 183 s against 31 s),
 # far more than the tests gain in speed. The plain Debug presets are for quick runs while
@@ -47,6 +47,6 @@ scripts/coverage.sh --check
 echo "=== docs: $(date -u +%H:%M:%S)"
 scripts/docs.sh
 echo "=== fuzz: $(date -u +%H:%M:%S)"
-scripts/fuzz.sh 30
+scripts/fuzz.sh 20
 echo "=== all passed ($(date -u +%H:%M:%S)): presets ${presets[*]}; clang-tidy found nothing;" \
   "coverage targets met; the API reference builds without warnings; fuzzing found nothing"
