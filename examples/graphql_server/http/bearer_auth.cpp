@@ -84,7 +84,8 @@ TokenSet load_token_file(const std::string& path) {
     // A directory opens, then fails to read (EISDIR).
     const bool failed = std::ferror(file) != 0;
     const std::string read_error = failed ? errno_text(path, "cannot read") : std::string();
-    std::fclose(file);
+    // Read-only: closing cannot lose data, so its result adds nothing to `failed`.
+    (void)std::fclose(file);
     if (failed) {
         throw TokenFileError(read_error);
     }

@@ -305,7 +305,7 @@ private:
 
     void drain() {
         buffer_.clear();
-        stream_.async_read_some(buffer_.prepare(16 * 1024),
+        stream_.async_read_some(buffer_.prepare(std::size_t{16} * 1024),
                                 [self = shared_from_this()](error_code ec, std::size_t) {
                                     if (ec) {
                                         return self->stream_.close();

@@ -17,10 +17,11 @@ class AccessLog;
 /// @brief Transport settings.
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    unsigned short port = 8080;                ///< 0 picks a free port
-    unsigned threads = 1;                      ///< threads, each running its own event loop
-    std::size_t max_body_bytes = 1024 * 1024;  ///< larger bodies: 413, connection closed
-    std::size_t max_header_bytes = 64 * 1024;  ///< larger request heads: 431
+    unsigned short port = 8080;  ///< 0 picks a free port
+    unsigned threads = 1;        ///< threads, each running its own event loop
+    std::size_t max_body_bytes =
+        std::size_t{1024} * 1024;  ///< larger bodies: 413, connection closed
+    std::size_t max_header_bytes = std::size_t{64} * 1024;  ///< larger request heads: 431
     std::chrono::milliseconds read_timeout{
         30'000};  ///< to receive a request (incl. keep-alive idle)
     std::chrono::milliseconds write_timeout{30'000};  ///< to send a response

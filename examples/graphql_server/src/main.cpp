@@ -181,7 +181,7 @@ void serve(Settings settings, objpool_graphql::BearerAuth* auth) {
     }
     HttpServer server(settings.server, handler, access_log.get());
     print_banner(settings, server.port());
-    std::fflush(stdout);
+    (void)std::fflush(stdout);  // the banner is best effort: a closed stdout stops nothing
     // Under systemd (Type=notify) the unit counts as started once the socket listens; elsewhere
     // a no-op.
     sd_notify(0, "READY=1");
@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
         }
         // Until the server's signal set takes SIGHUP over, a reload asked for during start-up
         // is ignored (the tokens were just read) rather than ending the process.
-        std::signal(SIGHUP, SIG_IGN);
+        (void)std::signal(SIGHUP, SIG_IGN);  // cannot fail for a valid signal number
     } else if (app.get_option("--auth-token-file")->count() > 0 ||
                std::getenv(env_name("--auth-token-file").c_str()) != nullptr) {
         // Most likely an unset shell variable expanded to nothing: refuse rather than serve

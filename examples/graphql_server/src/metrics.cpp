@@ -115,7 +115,8 @@ namespace {
 
 void append_number(std::string& out, double value) {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.9g", value);
+    // "%.9g" of a double needs at most 16 bytes: the buffer cannot truncate.
+    (void)std::snprintf(buffer, sizeof buffer, "%.9g", value);
     out += buffer;
 }
 

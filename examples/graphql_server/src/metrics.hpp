@@ -94,7 +94,7 @@ private:
     }
 
     // The parts of render(), each appending its metric families to `out`.
-    static void render_pools(std::string& out, store::PoolStore& pools);
+    static void render_pools(std::string& out, store::PoolStore& store);
     void render_fields(std::string& out) const;
     void render_requests(std::string& out) const;
     void render_latency(std::string& out) const;

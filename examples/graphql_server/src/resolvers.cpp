@@ -56,7 +56,7 @@ std::string_view code_of(const store::StoreError& error) noexcept {
 std::string rfc3339(std::chrono::system_clock::time_point time) {
     const auto since_epoch =
         std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch());
-    const std::time_t seconds = static_cast<std::time_t>(since_epoch.count() / 1000);
+    const auto seconds = static_cast<std::time_t>(since_epoch.count() / 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char text[32];

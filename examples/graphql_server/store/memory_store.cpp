@@ -26,8 +26,9 @@ public:
     }
 
     bool free(long long id) {
-        if (!detail::in_pool(id, capacity()))
+        if (!detail::in_pool(id, capacity())) {
             return false;
+        }
         // Until the pool's first lease, frees skip the lease mutex. A free announces itself in
         // plain_frees_in_flight_ before checking leased_, and the first lease sets leased_
         // before waiting for that count to drain (both seq_cst): either the free sees leased_,
@@ -43,14 +44,16 @@ public:
         }
         std::lock_guard lock(lease_mutex_);
         reap(SteadyClock::now());
-        if (leases_.count(static_cast<Id>(id)) != 0)
+        if (leases_.count(static_cast<Id>(id)) != 0) {
             return false;
+        }
         return try_free(static_cast<Id>(id));
     }
 
     bool is_allocated(long long id) {
-        if (!detail::in_pool(id, capacity()))
+        if (!detail::in_pool(id, capacity())) {
             return false;
+        }
         reap_if_due();
         return std::visit([id](const auto& pool) { return pool.is_allocated(static_cast<Id>(id)); },
                           pool_);
@@ -74,8 +77,9 @@ public:
         const auto now = SteadyClock::now();
         reap(now);
         const std::optional<Id> id = std::visit([](auto& pool) { return pool.get(); }, pool_);
-        if (!id)
+        if (!id) {
             return std::nullopt;
+        }
         const LeaseToken token = next_token.fetch_add(1);
         const auto deadline = now + ttl;
         leases_.emplace(*id, Held{token, deadline});
@@ -141,17 +145,20 @@ private:
 
     // Called with lease_mutex_ held.
     void enable_leases() {
-        if (leased_.load())
+        if (leased_.load()) {
             return;
+        }
         leased_.store(true);
-        while (plain_frees_in_flight_.load() != 0)
+        while (plain_frees_in_flight_.load() != 0) {
             std::this_thread::yield();
+        }
     }
 
     // One atomic load while no lease is due: gets stay lock-free.
     void reap_if_due() {
-        if (!leased_.load(std::memory_order_acquire))
+        if (!leased_.load(std::memory_order_acquire)) {
             return;
+        }
         const auto now = SteadyClock::now();
         if (now.time_since_epoch().count() < earliest_deadline_.load(std::memory_order_acquire)) {
             return;
@@ -170,8 +177,9 @@ private:
             try_free(id);
             reaped = true;
         }
-        if (reaped)
+        if (reaped) {
             publish_earliest();
+        }
     }
 
     void publish_earliest() {
@@ -181,11 +189,13 @@ private:
     }
 
     Held& held_with(long long id, LeaseToken token) {
-        if (!detail::in_pool(id, capacity()))
+        if (!detail::in_pool(id, capacity())) {
             throw StaleLease(name_, id);
+        }
         const auto it = leases_.find(static_cast<Id>(id));
-        if (it == leases_.end() || it->second.token != token)
+        if (it == leases_.end() || it->second.token != token) {
             throw StaleLease(name_, id);
+        }
         return it->second;
     }
 
@@ -208,8 +218,9 @@ PoolStats MemoryStore::create(const std::string& name, long long capacity, Polic
     detail::check_capacity(capacity, max_capacity_);
     {
         std::shared_lock lock(map_mutex_);
-        if (pools_.count(name) != 0)
+        if (pools_.count(name) != 0) {
             throw PoolExists(name);
+        }
     }
     // Build the pool outside the exclusive lock; recheck the name under it.
     std::shared_ptr<Entry> entry;
@@ -220,8 +231,9 @@ PoolStats MemoryStore::create(const std::string& name, long long capacity, Polic
     }
     {
         std::unique_lock lock(map_mutex_);
-        if (!pools_.emplace(name, entry).second)
+        if (!pools_.emplace(name, entry).second) {
             throw PoolExists(name);
+        }
     }
     return entry->stats();
 }
@@ -230,8 +242,9 @@ void MemoryStore::erase(const std::string& name) {
     std::shared_ptr<Entry> doomed;  // destroyed after the lock is released
     std::unique_lock lock(map_mutex_);
     auto it = pools_.find(name);
-    if (it == pools_.end())
+    if (it == pools_.end()) {
         throw NoSuchPool(name);
+    }
     doomed = std::move(it->second);
     pools_.erase(it);
 }
@@ -239,8 +252,9 @@ void MemoryStore::erase(const std::string& name) {
 std::shared_ptr<MemoryStore::Entry> MemoryStore::find(const std::string& name) const {
     std::shared_lock lock(map_mutex_);
     auto it = pools_.find(name);
-    if (it == pools_.end())
+    if (it == pools_.end()) {
         throw NoSuchPool(name);
+    }
     return it->second;
 }
 
@@ -261,8 +275,9 @@ std::optional<PoolStats> MemoryStore::stats(const std::string& name) {
     {
         std::shared_lock lock(map_mutex_);
         auto it = pools_.find(name);
-        if (it == pools_.end())
+        if (it == pools_.end()) {
             return std::nullopt;
+        }
         entry = it->second;
     }
     return entry->stats();
@@ -273,13 +288,15 @@ std::vector<PoolStats> MemoryStore::all() {
     {
         std::shared_lock lock(map_mutex_);
         entries.reserve(pools_.size());
-        for (const auto& named : pools_)
+        for (const auto& named : pools_) {
             entries.push_back(named.second);
+        }
     }
     std::vector<PoolStats> result;
     result.reserve(entries.size());
-    for (const auto& entry : entries)
+    for (const auto& entry : entries) {
         result.push_back(entry->stats());
+    }
     return result;
 }
 

@@ -23,6 +23,8 @@ class MemoryStore final : public PoolStore {
 public:
     /// @param max_capacity the largest capacity create() accepts.
     explicit MemoryStore(std::size_t max_capacity);
+    MemoryStore(const MemoryStore&) = delete;
+    MemoryStore& operator=(const MemoryStore&) = delete;
     ~MemoryStore() override;
 
     PoolStats create(const std::string& name, long long capacity, Policy policy) override;

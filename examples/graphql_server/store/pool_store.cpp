@@ -25,12 +25,15 @@ std::string_view policy_name(Policy policy) noexcept {
 }
 
 std::optional<Policy> parse_policy(std::string_view name) noexcept {
-    if (name == "FIFO")
+    if (name == "FIFO") {
         return Policy::Fifo;
-    if (name == "LIFO")
+    }
+    if (name == "LIFO") {
         return Policy::Lifo;
-    if (name == "BITMAP")
+    }
+    if (name == "BITMAP") {
         return Policy::Bitmap;
+    }
     return std::nullopt;
 }
 
@@ -40,11 +43,13 @@ namespace {
 // boundary), so that a client's megabyte-long name is not echoed back in full.
 std::string quoted(const std::string& name) {
     constexpr std::size_t max_bytes = 100;
-    if (name.size() <= max_bytes)
+    if (name.size() <= max_bytes) {
         return "\"" + name + "\"";
+    }
     std::size_t end = max_bytes;
-    while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0U) == 0x80U)
+    while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0U) == 0x80U) {
         --end;
+    }
     return "\"" + name.substr(0, end) + "\"... (" + std::to_string(name.size()) + " bytes)";
 }
 
@@ -71,8 +76,9 @@ StaleLease::StaleLease(const std::string& pool, long long id)
 namespace detail {
 
 void check_ttl(std::chrono::milliseconds ttl) {
-    if (ttl.count() <= 0 || ttl > max_lease_ttl)
+    if (ttl.count() <= 0 || ttl > max_lease_ttl) {
         throw BadTtl(ttl);
+    }
 }
 
 void check_capacity(long long capacity, std::size_t max_capacity) {
@@ -89,14 +95,16 @@ bool in_pool(long long id, std::size_t capacity) noexcept {
 }  // namespace detail
 
 std::unique_ptr<PoolStore> open_store(std::string_view spec, std::size_t max_capacity) {
-    if (spec == "memory")
+    if (spec == "memory") {
         return std::make_unique<MemoryStore>(max_capacity);
+    }
 #if OBJPOOL_STORE_SQLITE
     constexpr std::string_view sqlite_prefix = "sqlite:";
     if (spec.substr(0, sqlite_prefix.size()) == sqlite_prefix) {
         const std::string_view path = spec.substr(sqlite_prefix.size());
-        if (path.empty())
+        if (path.empty()) {
             throw std::invalid_argument("store \"sqlite:\" needs a file path");
+        }
         return std::make_unique<SqliteStore>(std::string(path), max_capacity);
     }
 #endif

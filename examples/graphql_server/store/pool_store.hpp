@@ -32,7 +32,7 @@ enum class Policy { Fifo, Lifo, Bitmap };
 
 /// @brief A snapshot of one pool: available + allocated == capacity.
 struct PoolStats {
-    std::string name;
+    std::string name{};
     Policy policy = Policy::Fifo;
     std::size_t capacity = 0;
     std::size_t available = 0;

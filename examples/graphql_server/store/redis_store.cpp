@@ -187,8 +187,9 @@ bool starts_with(const redisReply& reply, std::string_view prefix) {
 }
 
 long long integer(const redisReply& reply) {
-    if (reply.type != REDIS_REPLY_INTEGER)
+    if (reply.type != REDIS_REPLY_INTEGER) {
         throw Unavailable("redis: unexpected reply type");
+    }
     return reply.integer;
 }
 
@@ -211,8 +212,9 @@ RedisAddress RedisAddress::parse(std::string_view spec) {
         return std::invalid_argument("bad redis address \"" + std::string(spec) +
                                      "\": expected redis://HOST:PORT[/DB]");
     };
-    if (spec.substr(0, scheme.size()) != scheme)
+    if (spec.substr(0, scheme.size()) != scheme) {
         throw bad();
+    }
     std::string_view rest = spec.substr(scheme.size());
     RedisAddress address;
     const std::size_t slash = rest.find('/');
@@ -221,8 +223,9 @@ RedisAddress RedisAddress::parse(std::string_view spec) {
         rest = rest.substr(0, slash);
     }
     const std::size_t colon = rest.rfind(':');
-    if (colon == std::string_view::npos || colon == 0)
+    if (colon == std::string_view::npos || colon == 0) {
         throw bad();
+    }
     address.host = std::string(rest.substr(0, colon));
     address.port = parse_number(rest.substr(colon + 1), 1, 65535, spec);
     return address;
@@ -261,8 +264,9 @@ std::string format_command(const std::vector<std::string>& arguments) {
     char* formatted = nullptr;
     const int length = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()),
                                               argv.data(), lengths.data());
-    if (length < 0)
+    if (length < 0) {
         throw std::bad_alloc();
+    }
     std::string command(formatted, static_cast<std::size_t>(length));
     redisFreeCommand(formatted);
     return command;
@@ -273,8 +277,9 @@ std::shared_ptr<Request> make_request(Request::Purpose purpose,
     auto request = std::make_shared<Request>();
     request->purpose = purpose;
     request->name = arguments.front();
-    if (arguments.front() == "FUNCTION")
+    if (arguments.front() == "FUNCTION") {
         request->name += " " + arguments[1];
+    }
     request->command = format_command(arguments);
     return request;
 }
@@ -304,8 +309,9 @@ public:
           deadline_(io) {}
 
     ~Pipeline() {
-        if (reader_ != nullptr)
+        if (reader_ != nullptr) {
             redisReaderFree(reader_);
+        }
     }
 
     Pipeline(const Pipeline&) = delete;
@@ -318,8 +324,9 @@ public:
         std::future<void> answered = request->answered.get_future();
         asio::post(io_, [this, request] { submit(request); });
         answered.wait();
-        if (!request->failure.empty())
+        if (!request->failure.empty()) {
             throw Unavailable(request->failure);
+        }
         return std::move(request->reply);
     }
 
@@ -345,17 +352,19 @@ private:
             return;
         }
         waiting_.push_back(std::move(request));
-        if (state_ == State::disconnected)
+        if (state_ == State::disconnected) {
             connect();
-        else
+        } else {
             schedule_flush();
+        }
     }
 
     // Flushes after the handlers already queued on the loop, so that calls posted together go out
     // in one write.
     void schedule_flush() {
-        if (flush_scheduled_ || writing_ || state_ != State::ready)
+        if (flush_scheduled_ || writing_ || state_ != State::ready) {
             return;  // a write's completion, or the end of the handshake, flushes
+        }
         flush_scheduled_ = true;
         asio::post(io_, [this] {
             flush_scheduled_ = false;
@@ -364,8 +373,9 @@ private:
     }
 
     void flush() {
-        if (state_ != State::ready || writing_ || waiting_.empty())
+        if (state_ != State::ready || writing_ || waiting_.empty()) {
             return;
+        }
         if (in_flight_.empty()) {
             if (closed_by_peer()) {
                 // The pending read has not reported it yet: these commands go on a new connection.
@@ -397,8 +407,9 @@ private:
         asio::async_write(
             socket_, asio::buffer(write_buffer_),
             [this, generation = generation_](boost::system::error_code error, std::size_t) {
-                if (generation != generation_)
+                if (generation != generation_) {
                     return;  // that connection is gone
+                }
                 writing_ = false;
                 if (error) {
                     connection_broken(error.message());
@@ -412,8 +423,9 @@ private:
         socket_.async_read_some(
             asio::buffer(read_buffer_),
             [this, generation = generation_](boost::system::error_code error, std::size_t size) {
-                if (generation != generation_)
+                if (generation != generation_) {
                     return;
+                }
                 if (error) {
                     connection_broken(error == asio::error::eof ? "the server closed the connection"
                                                                 : error.message());
@@ -423,8 +435,9 @@ private:
                     connection_broken(reader_->errstr);
                     return;
                 }
-                if (take_replies())
+                if (take_replies()) {
                     read();
+                }
             });
     }
 
@@ -439,8 +452,9 @@ private:
                 connection_broken(reader_->errstr);
                 return false;
             }
-            if (raw == nullptr)
+            if (raw == nullptr) {
                 break;
+            }
             Reply reply(static_cast<redisReply*>(raw), freeReplyObject);
             if (in_flight_.empty()) {
                 connection_broken("a reply to no command");
@@ -476,8 +490,9 @@ private:
                     break;
             }
         }
-        if (answered)
+        if (answered) {
             progress_at_ = Clock::now();
+        }
         if (!again.empty()) {
             // The server lost the Functions (FUNCTION FLUSH, or a new empty server): they are
             // loaded again first, and those commands go once more.
@@ -502,8 +517,9 @@ private:
             address_.host, std::to_string(address_.port),
             [this, generation = generation_](boost::system::error_code error,
                                              const tcp::resolver::results_type& endpoints) {
-                if (generation != generation_)
+                if (generation != generation_) {
                     return;
+                }
                 if (error) {
                     connect_failed("redis: cannot resolve " + address_.host + ": " +
                                    error.message());
@@ -512,8 +528,9 @@ private:
                 asio::async_connect(
                     socket_, endpoints,
                     [this, generation](boost::system::error_code error, const tcp::endpoint&) {
-                        if (generation != generation_)
+                        if (generation != generation_) {
                             return;
+                        }
                         if (error) {
                             connect_failed("redis: cannot connect to " + where_ + ": " +
                                            error.message());
@@ -547,15 +564,16 @@ private:
     }
 
     // Whether an answer is due: the connection is being made, or replies are.
-    bool awaiting() const {
+    [[nodiscard]] bool awaiting() const {
         return state_ == State::connecting || state_ == State::handshaking || !in_flight_.empty();
     }
 
     // An answer is due and none was: the timeout counts from now.
     void await_answer() {
         progress_at_ = Clock::now();
-        if (!timer_armed_)
+        if (!timer_armed_) {
             arm_deadline(progress_at_ + timeout_);
+        }
     }
 
     // One timer per connection, moved on only when it expires: a reply in time just records
@@ -570,8 +588,9 @@ private:
     }
 
     void check_deadline() {
-        if (stopping_ || !awaiting())
+        if (stopping_ || !awaiting()) {
             return;
+        }
         const Clock::time_point due = progress_at_ + timeout_;
         if (Clock::now() < due) {
             arm_deadline(due);
@@ -594,16 +613,18 @@ private:
             reader_ = nullptr;
         }
         for (const auto& request : in_flight_) {
-            if (request->purpose == Request::Purpose::call)
+            if (request->purpose == Request::Purpose::call) {
                 finish(*request, failure);
+            }
         }
         in_flight_.clear();
     }
 
     void fail_waiting(const std::string& failure) {
         for (const auto& request : waiting_) {
-            if (request->purpose == Request::Purpose::call)
+            if (request->purpose == Request::Purpose::call) {
                 finish(*request, failure);
+            }
         }
         waiting_.clear();
     }
@@ -616,8 +637,9 @@ private:
             return;
         }
         drop_connection("redis: " + reason);
-        if (!waiting_.empty())
+        if (!waiting_.empty()) {
             connect();
+        }
     }
 
     void connect_failed(const std::string& failure) {
@@ -663,8 +685,9 @@ class RedisStore::Connections {
 public:
     Connections(const RedisAddress& address, Options options) {
         const std::size_t count = std::max<std::size_t>(options.connections, 1);
-        for (std::size_t i = 0; i < count; ++i)
+        for (std::size_t i = 0; i < count; ++i) {
             pipelines_.push_back(std::make_unique<Pipeline>(io_, address, options.timeout));
+        }
         thread_ = std::thread([this] { io_.run(); });
         // The first connection is made here, so that a server that is down or refuses the
         // Functions fails the constructor.
@@ -688,20 +711,23 @@ public:
 
     // PING on every connection: ready means that none of them is down or backing off.
     void ping() {
-        for (const auto& pipeline : pipelines_)
+        for (const auto& pipeline : pipelines_) {
             check_ping(*pipeline);
+        }
     }
 
 private:
     static void check_ping(Pipeline& pipeline) {
         Reply reply = pipeline.call({"PING"});
-        if (reply->type == REDIS_REPLY_ERROR)
+        if (reply->type == REDIS_REPLY_ERROR) {
             throw Unavailable("redis: " + std::string(reply->str, reply->len));
+        }
     }
 
     void stop() {
-        for (const auto& pipeline : pipelines_)
+        for (const auto& pipeline : pipelines_) {
             asio::post(io_, [pipeline = pipeline.get()] { pipeline->shut_down(); });
+        }
         work_.reset();
         thread_.join();
     }
@@ -736,14 +762,18 @@ std::vector<std::string> fcall(const char* function, const std::string& pool,
 
 // Throws the StoreError an error reply stands for.
 void check(const redisReply& reply, const std::string& pool, long long id = 0) {
-    if (reply.type != REDIS_REPLY_ERROR)
+    if (reply.type != REDIS_REPLY_ERROR) {
         return;
-    if (starts_with(reply, "NOSUCHPOOL"))
+    }
+    if (starts_with(reply, "NOSUCHPOOL")) {
         throw NoSuchPool(pool);
-    if (starts_with(reply, "POOLEXISTS"))
+    }
+    if (starts_with(reply, "POOLEXISTS")) {
         throw PoolExists(pool);
-    if (starts_with(reply, "STALELEASE"))
+    }
+    if (starts_with(reply, "STALELEASE")) {
         throw StaleLease(pool, id);
+    }
     throw Unavailable("redis: " + std::string(reply.str, reply.len));
 }
 
@@ -761,12 +791,11 @@ Lease to_lease(const redisReply& reply) {
 
 }  // namespace
 
-RedisStore::RedisStore(RedisAddress address, std::size_t max_capacity, Options options)
-    : max_capacity_(max_capacity),
-      connections_(std::make_unique<Connections>(std::move(address), options)) {}
+RedisStore::RedisStore(const RedisAddress& address, std::size_t max_capacity, Options options)
+    : max_capacity_(max_capacity), connections_(std::make_unique<Connections>(address, options)) {}
 
-RedisStore::RedisStore(RedisAddress address, std::size_t max_capacity)
-    : RedisStore(std::move(address), max_capacity, Options{}) {}
+RedisStore::RedisStore(const RedisAddress& address, std::size_t max_capacity)
+    : RedisStore(address, max_capacity, Options{}) {}
 
 RedisStore::~RedisStore() = default;
 
@@ -787,8 +816,9 @@ void RedisStore::erase(const std::string& name) {
 std::optional<Id> RedisStore::get(const std::string& name) {
     Reply reply = connections_->command(fcall("objpool_get", name, {}));
     check(*reply, name);
-    if (reply->type == REDIS_REPLY_NIL)
+    if (reply->type == REDIS_REPLY_NIL) {
         return std::nullopt;
+    }
     return static_cast<Id>(integer(*reply));
 }
 
@@ -806,8 +836,9 @@ bool RedisStore::is_allocated(const std::string& name, long long id) {
 
 std::optional<PoolStats> RedisStore::stats(const std::string& name) {
     Reply reply = connections_->command(fcall("objpool_stats", name, {}));
-    if (reply->type == REDIS_REPLY_ERROR && starts_with(*reply, "NOSUCHPOOL"))
+    if (reply->type == REDIS_REPLY_ERROR && starts_with(*reply, "NOSUCHPOOL")) {
         return std::nullopt;
+    }
     check(*reply, name);
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
         reply->element[0]->type != REDIS_REPLY_STRING) {
@@ -815,8 +846,9 @@ std::optional<PoolStats> RedisStore::stats(const std::string& name) {
     }
     const auto policy =
         parse_policy(std::string_view(reply->element[0]->str, reply->element[0]->len));
-    if (!policy)
+    if (!policy) {
         throw Unavailable("redis: pool " + name + " has an unknown policy");
+    }
     const auto capacity = static_cast<std::size_t>(integer(*reply->element[1]));
     const auto allocated = static_cast<std::size_t>(integer(*reply->element[2]));
     return PoolStats{name, *policy, capacity, capacity - allocated, allocated};
@@ -825,8 +857,9 @@ std::optional<PoolStats> RedisStore::stats(const std::string& name) {
 std::vector<PoolStats> RedisStore::all() {
     Reply reply = connections_->command({"SMEMBERS", "objpool:pools"});
     check(*reply, "");
-    if (reply->type != REDIS_REPLY_ARRAY)
+    if (reply->type != REDIS_REPLY_ARRAY) {
         throw Unavailable("redis: unexpected reply to SMEMBERS");
+    }
     std::vector<std::string> names;
     for (std::size_t i = 0; i < reply->elements; ++i) {
         names.emplace_back(reply->element[i]->str, reply->element[i]->len);
@@ -835,8 +868,9 @@ std::vector<PoolStats> RedisStore::all() {
     std::vector<PoolStats> result;
     for (const std::string& name : names) {
         // A pool erased since SMEMBERS is left out.
-        if (auto pool = stats(name))
+        if (auto pool = stats(name)) {
             result.push_back(std::move(*pool));
+        }
     }
     return result;
 }
@@ -847,8 +881,9 @@ std::optional<Lease> RedisStore::acquire_lease(const std::string& pool,
     Reply reply =
         connections_->command(fcall("objpool_acquire_lease", pool, {std::to_string(ttl.count())}));
     check(*reply, pool);
-    if (reply->type == REDIS_REPLY_NIL)
+    if (reply->type == REDIS_REPLY_NIL) {
         return std::nullopt;
+    }
     return to_lease(*reply);
 }
 

@@ -64,9 +64,11 @@ public:
     /// @brief Starts the store's thread and makes the first connection (loading the Functions);
     /// the others are made on first use.
     /// @throws Unavailable when the server cannot be reached or refuses the Functions.
-    RedisStore(RedisAddress address, std::size_t max_capacity, Options options);
+    RedisStore(const RedisAddress& address, std::size_t max_capacity, Options options);
     /// @brief As above, with default Options.
-    RedisStore(RedisAddress address, std::size_t max_capacity);
+    RedisStore(const RedisAddress& address, std::size_t max_capacity);
+    RedisStore(const RedisStore&) = delete;
+    RedisStore& operator=(const RedisStore&) = delete;
     ~RedisStore() override;
 
     PoolStats create(const std::string& name, long long capacity, Policy policy) override;

@@ -91,10 +91,12 @@ public:
     // True while there is a row to read.
     bool step() {
         const int rc = sqlite3_step(statement_);
-        if (rc == SQLITE_ROW)
+        if (rc == SQLITE_ROW) {
             return true;
-        if (rc == SQLITE_DONE)
+        }
+        if (rc == SQLITE_DONE) {
             return false;
+        }
         throw DatabaseFailure(std::string("sqlite: ") + sqlite3_errmsg(db_));
     }
     void run() {
@@ -102,17 +104,20 @@ public:
         }
     }
 
-    long long integer(int column) const { return sqlite3_column_int64(statement_, column); }
-    std::string text(int column) const {
+    [[nodiscard]] long long integer(int column) const {
+        return sqlite3_column_int64(statement_, column);
+    }
+    [[nodiscard]] std::string text(int column) const {
         const auto* bytes = sqlite3_column_text(statement_, column);
-        return std::string(reinterpret_cast<const char*>(bytes),
-                           static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+        return {reinterpret_cast<const char*>(bytes),
+                static_cast<std::size_t>(sqlite3_column_bytes(statement_, column))};
     }
 
 private:
     void check(int rc) {
-        if (rc != SQLITE_OK)
+        if (rc != SQLITE_OK) {
             throw DatabaseFailure(std::string("sqlite: ") + sqlite3_errmsg(db_));
+        }
     }
 
     sqlite3* db_;
@@ -127,7 +132,7 @@ public:
             path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
             nullptr);
         if (rc != SQLITE_OK) {
-            std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+            std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
             sqlite3_close_v2(db_);
             throw Unavailable("sqlite: cannot open " + path + ": " + message);
         }
@@ -151,7 +156,7 @@ public:
     void execute(const char* sql) {
         char* error = nullptr;
         if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-            std::string message = error ? error : sqlite3_errmsg(db_);
+            std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
             sqlite3_free(error);
             throw DatabaseFailure("sqlite: " + message);
         }
@@ -166,13 +171,14 @@ public:
                 throw DatabaseFailure(std::string("sqlite: ") + sqlite3_errmsg(db_));
             }
         }
-        return Query(db_, statement);
+        return {db_, statement};
     }
 
 private:
     void close() noexcept {
-        for (auto& cached : statements_)
+        for (auto& cached : statements_) {
             sqlite3_finalize(cached.second);
+        }
         statements_.clear();
         sqlite3_close_v2(db_);
         db_ = nullptr;
@@ -193,7 +199,7 @@ struct PoolRow {
     long long free_seq = 0;
     bool changed = false;
 
-    PoolStats stats() const {
+    [[nodiscard]] PoolStats stats() const {
         return PoolStats{name, policy, static_cast<std::size_t>(capacity),
                          static_cast<std::size_t>(capacity - allocated),
                          static_cast<std::size_t>(allocated)};
@@ -211,8 +217,9 @@ public:
             "SELECT pool_id, policy, capacity, next_unused, allocated, free_seq FROM pools "
             "WHERE name = ?1");
         q.bind(1, name);
-        if (!q.step())
+        if (!q.step()) {
             return std::nullopt;
+        }
         PoolRow row;
         row.pool_id = q.integer(0);
         row.name = name;
@@ -227,16 +234,18 @@ public:
     // The pool, with its expired leases reaped and saved. @throws NoSuchPool
     PoolRow open(const std::string& name) {
         std::optional<PoolRow> row = find(name);
-        if (!row)
+        if (!row) {
             throw NoSuchPool(name);
+        }
         reap(*row);
         save(*row);
         return *row;
     }
 
     void save(PoolRow& row) {
-        if (!row.changed)
+        if (!row.changed) {
             return;
+        }
         row.changed = false;
         db_.query(
                "UPDATE pools SET next_unused = ?2, allocated = ?3, free_seq = ?4 WHERE pool_id = "
@@ -251,14 +260,16 @@ public:
     std::vector<std::string> names() {
         std::vector<std::string> result;
         Query q = db_.query("SELECT name FROM pools ORDER BY name");
-        while (q.step())
+        while (q.step()) {
             result.push_back(q.text(0));
+        }
         return result;
     }
 
     PoolStats create(const std::string& name, long long capacity, Policy policy) {
-        if (find(name))
+        if (find(name)) {
             throw PoolExists(name);
+        }
         db_.query(
                "INSERT INTO pools (name, policy, capacity, next_unused, allocated, free_seq) "
                "VALUES (?1, ?2, ?3, 1, 0, 0)")
@@ -275,8 +286,9 @@ public:
 
     void erase(const std::string& name) {
         std::optional<PoolRow> row = find(name);
-        if (!row)
+        if (!row) {
             throw NoSuchPool(name);
+        }
         db_.query("DELETE FROM freed WHERE pool_id = ?1").bind(1, row->pool_id).run();
         db_.query("DELETE FROM leases WHERE pool_id = ?1").bind(1, row->pool_id).run();
         db_.query("DELETE FROM pools WHERE pool_id = ?1").bind(1, row->pool_id).run();
@@ -286,15 +298,17 @@ public:
     std::optional<Id> take(PoolRow& row) {
         const bool never_used_left = row.next_unused <= row.capacity;
         std::optional<Id> id;
-        if (row.policy == Policy::Fifo && never_used_left) {
-            id = static_cast<Id>(row.next_unused++);
-        } else if (std::optional<std::pair<long long, long long>> freed = first_freed(row)) {
-            db_.query("DELETE FROM freed WHERE pool_id = ?1 AND seq = ?2")
-                .bind(1, row.pool_id)
-                .bind(2, freed->first)
-                .run();
-            id = static_cast<Id>(freed->second);
-        } else if (never_used_left) {
+        // FIFO hands out the never-used ids before the freed ones; LIFO and BITMAP reuse first.
+        if (row.policy != Policy::Fifo || !never_used_left) {
+            if (std::optional<std::pair<long long, long long>> freed = first_freed(row)) {
+                db_.query("DELETE FROM freed WHERE pool_id = ?1 AND seq = ?2")
+                    .bind(1, row.pool_id)
+                    .bind(2, freed->first)
+                    .run();
+                id = static_cast<Id>(freed->second);
+            }
+        }
+        if (!id && never_used_left) {
             id = static_cast<Id>(row.next_unused++);
         }
         if (id) {
@@ -329,8 +343,9 @@ public:
     std::optional<LeaseToken> lease_token(const PoolRow& row, long long id) {
         Query q = db_.query("SELECT token FROM leases WHERE pool_id = ?1 AND id = ?2");
         q.bind(1, row.pool_id).bind(2, id);
-        if (!q.step())
+        if (!q.step()) {
             return std::nullopt;
+        }
         return static_cast<LeaseToken>(q.integer(0));
     }
 
@@ -344,8 +359,9 @@ public:
     Lease add_lease(const PoolRow& row, Id id, Milliseconds ttl) {
         Query next = db_.query(
             "UPDATE counters SET value = value + 1 WHERE name = 'next_token' RETURNING value - 1");
-        if (!next.step())
+        if (!next.step()) {
             throw DatabaseFailure("sqlite: the token counter is missing");
+        }
         const auto token = static_cast<LeaseToken>(next.integer(0));
         next.run();
         const long long expires = now_ms() + ttl.count();
@@ -383,8 +399,9 @@ private:
                           ? "SELECT seq, id FROM freed WHERE pool_id = ?1 ORDER BY seq DESC LIMIT 1"
                           : "SELECT seq, id FROM freed WHERE pool_id = ?1 ORDER BY seq LIMIT 1");
         q.bind(1, row.pool_id);
-        if (!q.step())
+        if (!q.step()) {
             return std::nullopt;
+        }
         return std::make_pair(q.integer(0), q.integer(1));
     }
 
@@ -395,17 +412,20 @@ private:
         {
             Query q = db_.query("SELECT id FROM leases WHERE pool_id = ?1 AND expires_ms <= ?2");
             q.bind(1, row.pool_id).bind(2, now);
-            while (q.step())
+            while (q.step()) {
                 expired.push_back(q.integer(0));
+            }
         }
-        if (expired.empty())
+        if (expired.empty()) {
             return;
+        }
         db_.query("DELETE FROM leases WHERE pool_id = ?1 AND expires_ms <= ?2")
             .bind(1, row.pool_id)
             .bind(2, now)
             .run();
-        for (const long long id : expired)
+        for (const long long id : expired) {
             give_back(row, id);
+        }
     }
 
     Database& db_;
@@ -416,6 +436,9 @@ private:
 // (the writer touches it no more): an exception travels from the writer to exactly one thread.
 class Job {
 public:
+    Job() = default;
+    Job(const Job&) = delete;
+    Job& operator=(const Job&) = delete;
     virtual ~Job() = default;
     // Runs the call; a StoreError is kept as the call's answer, anything else aborts the batch.
     virtual void run(Operations& operations) = 0;
@@ -444,8 +467,9 @@ public:
 
     // The answer, once done.
     Result answer() {
-        if (error_)
+        if (error_) {
             std::rethrow_exception(error_);
+        }
         return std::move(*result_);
     }
 
@@ -491,7 +515,9 @@ public:
         return job.answer();
     }
 
-    std::size_t commits() const noexcept { return commits_.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::size_t commits() const noexcept {
+        return commits_.load(std::memory_order_relaxed);
+    }
 
 private:
     void loop() {
@@ -500,8 +526,9 @@ private:
             {
                 std::unique_lock lock(mutex_);
                 wakeup_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-                if (queue_.empty())
+                if (queue_.empty()) {
                     return;  // stopping, and every call answered
+                }
                 while (!queue_.empty() && batch.size() < max_batch_) {
                     batch.push_back(queue_.front());
                     queue_.pop_front();
@@ -510,8 +537,9 @@ private:
             run(batch);
             {
                 std::lock_guard lock(mutex_);
-                for (Job* job : batch)
+                for (Job* job : batch) {
                     job->done = true;
+                }
             }
             answered_.notify_all();
             batch.clear();
@@ -523,13 +551,15 @@ private:
         try {
             db_.execute("BEGIN IMMEDIATE");
         } catch (const DatabaseFailure& failure) {
-            for (Job* job : batch)
+            for (Job* job : batch) {
                 job->fail(failure.what());
+            }
             return;
         }
         try {
-            for (Job* job : batch)
+            for (Job* job : batch) {
                 job->run(operations);
+            }
             db_.execute("COMMIT");
         } catch (...) {
             const std::exception_ptr error = std::current_exception();
@@ -544,8 +574,9 @@ private:
                 reason = failure.what();
             } catch (...) {
             }
-            for (Job* job : batch)
+            for (Job* job : batch) {
                 job->fail(reason);
+            }
             return;
         }
         commits_.fetch_add(1, std::memory_order_relaxed);
@@ -599,8 +630,9 @@ bool SqliteStore::free(const std::string& name, long long id) {
     return writer_->call([&](Operations& ops) {
         PoolRow row = ops.open(name);
         const bool freed = ops.is_out(row, id) && !ops.lease_token(row, id);
-        if (freed)
+        if (freed) {
             ops.give_back(row, id);
+        }
         ops.save(row);
         return freed;
     });
@@ -615,8 +647,9 @@ bool SqliteStore::is_allocated(const std::string& name, long long id) {
 
 std::optional<PoolStats> SqliteStore::stats(const std::string& name) {
     return writer_->call([&](Operations& ops) -> std::optional<PoolStats> {
-        if (!ops.find(name))
+        if (!ops.find(name)) {
             return std::nullopt;
+        }
         PoolRow row = ops.open(name);
         return row.stats();
     });
@@ -640,8 +673,9 @@ std::optional<Lease> SqliteStore::acquire_lease(const std::string& pool,
         PoolRow row = ops.open(pool);
         const std::optional<Id> id = ops.take(row);
         ops.save(row);
-        if (!id)
+        if (!id) {
             return std::nullopt;
+        }
         return ops.add_lease(row, *id, ttl);
     });
 }

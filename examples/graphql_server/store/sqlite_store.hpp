@@ -44,6 +44,8 @@ public:
     /// @brief As above, with default Options.
     SqliteStore(const std::string& path, std::size_t max_capacity);
     /// @brief Answers every queued call, then stops the writer and closes the file.
+    SqliteStore(const SqliteStore&) = delete;
+    SqliteStore& operator=(const SqliteStore&) = delete;
     ~SqliteStore() override;
 
     PoolStats create(const std::string& name, long long capacity, Policy policy) override;
