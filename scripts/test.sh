@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test objpool has, on a fresh Debian or Ubuntu machine: installs what is missing,
 # then configures, builds and tests with g++ under ASan+UBSan (asan), with clang++ under TSan
-# (tsan) and with g++ in Release (release, where the benchmarks are built, not run); then
-# clang-tidy over the public headers (no findings allowed), a g++ coverage build of the library's
+# (tsan: the multi-threaded tests only, labelled in cmake/ObjpoolThreadedTests.cmake) and with g++
+# in Release (release, where the benchmarks are built, not run); then clang-tidy over the public
+# headers and the example server (no findings allowed), a g++ coverage build of the library's
 # tests (100 % of lines and 95 % of branches of include/objpool/ required), the API reference
 # (warnings are errors) and each libFuzzer target (clang++, ASan+UBSan) for 20 seconds.
 # The asan preset builds without optimisation: g++ 12 at -O1 with ASan+UBSan took about six
