@@ -2,23 +2,21 @@
 -- thread queues the ids it was given and frees each exactly once, so ids are reused many times.
 -- A freeObject that does not answer true means the id had been freed (or handed out) by someone
 -- else: a duplicate. Counters are per thread (one Lua state each), summed in done().
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
 local pool = os.getenv("SOAK_POOL") or "soak"
 local headers = {["Content-Type"] = "application/json"}
 local get_body = string.format('{"query":"mutation { getObject(pool: \\"%s\\") }"}', pool)
 local free_format = '{"query":"mutation($id: Int!) { freeObject(id: $id, pool: \\"' .. pool ..
   '\\") }","variables":{"id":%s}}'
 
-local queue, head, tail = {}, 1, 0
 -- Requests are sent in order per connection, but a thread's connections interleave: remember
 -- what each in-flight request was by counting kinds, not by position.
 gets, frees, nulls, failures, server_errors, outstanding = 0, 0, 0, 0, 0, 0
 inflight_gets, inflight_frees = 0, 0
 
 function request()
-  if tail >= head then
-    local id = queue[head]
-    queue[head] = nil
-    head = head + 1
+  local id = queue_pop()
+  if id then
     inflight_frees = inflight_frees + 1
     return wrk.format("POST", "/graphql", headers, string.format(free_format, id))
   end
@@ -33,8 +31,7 @@ function response(status, headers, body)
     inflight_gets = inflight_gets - 1
     gets = gets + 1
     outstanding = outstanding + 1
-    tail = tail + 1
-    queue[tail] = id
+    queue_push(id)
   elseif body:find('"getObject":null', 1, true) then
     inflight_gets = inflight_gets - 1
     nulls = nulls + 1
@@ -49,21 +46,11 @@ function response(status, headers, body)
   end
 end
 
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-end
-
 function done(summary, latency, requests)
-  local total = {gets = 0, frees = 0, nulls = 0, failures = 0, server_errors = 0, outstanding = 0,
-                 inflight_gets = 0, inflight_frees = 0}
-  for _, thread in ipairs(threads) do
-    for name, _ in pairs(total) do total[name] = total[name] + (thread:get(name) or 0) end
-  end
   io.write(string.format(
     "SOAK churn requests=%d gets=%d frees=%d nulls=%d failures=%d server_errors=%d outstanding=%d " ..
     "inflight_gets=%d inflight_frees=%d socket_errors=%d\n",
-    summary.requests, total.gets, total.frees, total.nulls, total.failures, total.server_errors, total.outstanding,
-    total.inflight_gets, total.inflight_frees,
+    summary.requests, total("gets"), total("frees"), total("nulls"), total("failures"),
+    total("server_errors"), total("outstanding"), total("inflight_gets"), total("inflight_frees"),
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end

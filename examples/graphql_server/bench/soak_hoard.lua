@@ -1,6 +1,7 @@
 -- wrk, scripts/soak.sh: clients that only get, from pool SOAK_HOARD_POOL (default "hoard"),
 -- never freeing; every id received is recorded and done() checks that no id came twice across
 -- all threads. The pool runs dry during the run, after which getObject answers null.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_common.lua")
 local pool = os.getenv("SOAK_HOARD_POOL") or "hoard"
 local body = string.format('{"query":"mutation { getObject(pool: \\"%s\\") }"}', pool)
 local headers = {["Content-Type"] = "application/json"}
@@ -28,22 +29,15 @@ function response(status, headers, response_body)
   end
 end
 
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-end
-
 function done(summary, latency, requests)
   local seen, distinct, duplicates = {}, 0, 0
-  local total = {gets = 0, nulls = 0, failures = 0, server_errors = 0, inflight = 0}
-  for _, thread in ipairs(threads) do
-    for name, _ in pairs(total) do total[name] = total[name] + (thread:get(name) or 0) end
+  for _, thread in each_thread() do
     for _, id in ipairs(thread:get("ids") or {}) do
       if seen[id] then duplicates = duplicates + 1 else seen[id] = true; distinct = distinct + 1 end
     end
   end
   io.write(string.format(
     "SOAK hoard requests=%d gets=%d distinct=%d duplicates=%d nulls=%d failures=%d server_errors=%d inflight=%d\n",
-    summary.requests, total.gets, distinct, duplicates, total.nulls, total.failures, total.server_errors,
-    total.inflight))
+    summary.requests, total("gets"), distinct, duplicates, total("nulls"), total("failures"),
+    total("server_errors"), total("inflight")))
 end
