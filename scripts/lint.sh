@@ -14,9 +14,9 @@
 # Example units: every source of examples/graphql_server (src/, http/, store/, engine/src/), with
 # the exclusions of examples/graphql_server/.clang-tidy; findings in that folder are reported.
 #
-# All units share one pool of nproc clang-tidy processes, the slowest first:
-# concurrent_blocking_test alone takes about 3.5 minutes of one core (the static analyzer follows
-# the pools into Catch2's typed test bodies) while the example's units fill the other core.
+# All units share one pool of nproc clang-tidy processes, the slowest first. The whole run is
+# about 9 minutes of CPU, 4:46 on 2 cores; .clang-tidy says why the static analyzer does not
+# guess the dynamic types of virtual calls.
 #
 # Usage: [LINT_BASE=<git ref>] scripts/lint.sh [--no-format]
 #   (--no-format: no clang-format over the changed library headers)
