@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "../detail/atomic_array.hpp"
+#include "../detail/bitmap_levels.hpp"
 #include "../detail/bits.hpp"
 #include "../detail/concurrent_backoff.hpp"
 #include "../detail/concurrent_counter.hpp"
@@ -64,7 +65,9 @@ public:
     /// @pre `capacity <= objpool::max_capacity` (the pools check it).
     /// @throws std::bad_alloc.
     explicit BitmapFreeList(std::size_t capacity)
-        : words_(word_count(capacity)), capacity_(capacity), leaf_words_((capacity + 63) / 64) {
+        : words_(detail::BitmapLevels::word_count(capacity)),
+          capacity_(capacity),
+          leaf_words_((capacity + 63) / 64) {
         mark_past_the_end();
     }
 
@@ -79,7 +82,7 @@ public:
     /// slot is out. Lock-free, except that the exhausted answer waits for a release into a full
     /// word that is in flight.
     std::size_t acquire() noexcept {
-        if (depth_ == 0) {
+        if (levels_.depth() == 0) {
             return capacity_;
         }
         for (;;) {
@@ -149,7 +152,6 @@ public:
     /// @pre No other call on this list is in flight.
     void reset() noexcept {
         words_.clear();
-        depth_ = 0;
         mark_past_the_end();
         count_.reset();
     }
@@ -181,7 +183,6 @@ public:
     [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return words_.bytes(); }
 
 private:
-    static constexpr std::size_t max_depth = 6;  // 64^6 > 2^32 slots
     static constexpr std::uint64_t full = ~std::uint64_t{0};
     // descend()'s and scan()'s results besides a slot: retry (a hint was repaired), the top
     // is full, every slot is out.
@@ -189,31 +190,12 @@ private:
     static constexpr std::size_t top_full = ~std::size_t{0} - 1;
     static constexpr std::size_t exhausted = ~std::size_t{0} - 2;
 
-    // Lays out the levels over zeroed words: bits past the end look allocated (level 0) or
-    // full (above), so they are never chosen. Runs before the list is shared (or while no call
-    // is in flight).
+    // Lays the levels out over zeroed words (see detail::BitmapLevels). Runs before the list is
+    // shared (or while no call is in flight).
     void mark_past_the_end() noexcept {
-        std::size_t entries = capacity_;
-        std::size_t offset = 0;
-        while (entries > 0 && (depth_ == 0 || entries > 1)) {
-            offset_[depth_] = offset;
-            const std::size_t words = (entries + 63) / 64;
-            if (entries % 64 != 0) {
-                words_.initialise(offset + words - 1, ~std::uint64_t{0} << (entries % 64));
-            }
-            offset += words;
-            entries = words;
-            ++depth_;
-        }
-    }
-
-    static std::size_t word_count(std::size_t capacity) noexcept {
-        std::size_t total = 0;
-        for (std::size_t entries = capacity; entries > 1 || (total == 0 && entries == 1);) {
-            entries = (entries + 63) / 64;
-            total += entries;
-        }
-        return total;
+        levels_.lay_out(capacity_, [this](std::size_t index, std::uint64_t bits) {
+            words_.initialise(index, bits);
+        });
     }
 
     // Sets the lowest clear bit of leaf word `index`, starting from its value `bits`; returns
@@ -236,9 +218,9 @@ private:
     // One walk from the top along the lowest clear hints: a slot, retry or top_full.
     std::size_t descend() noexcept {
         std::size_t index = 0;
-        for (std::size_t level = depth_; level-- > 0;) {
+        for (std::size_t level = levels_.depth(); level-- > 0;) {
             // acquire is enough above level 0: a stale hint costs a repair, not correctness.
-            const std::uint64_t bits = words_[offset_[level] + index].load(
+            const std::uint64_t bits = words_[levels_.offset(level) + index].load(
                 level == 0 ? std::memory_order_seq_cst : std::memory_order_acquire);
             if (bits != full && level == 0) {
                 const std::size_t slot = take_from_leaf(index, bits);
@@ -247,7 +229,7 @@ private:
                 }
             }
             if (bits == full || level == 0) {
-                if (level + 1 == depth_) {
+                if (level + 1 == levels_.depth()) {
                     return top_full;
                 }
                 sync_hints(level, index);  // our parent's hint said "not full": repair it
@@ -255,7 +237,8 @@ private:
             }
             index = index * 64 + detail::lowest_set_bit(~bits);
         }
-        return retry;  // GCOVR_EXCL_LINE: not reached (depth_ >= 1 once a unit is reserved)
+        return retry;  // GCOVR_EXCL_LINE: not reached (levels_.depth() >= 1 once a unit is
+                       // reserved)
     }
 
     // Every leaf word in order, ignoring the hints: a slot, or exhausted when a whole scan saw
@@ -312,9 +295,9 @@ private:
     // Makes the hint bit of word `index` at `level` match the word's fullness, and goes up
     // while that changes the fullness of the parent word. Any thread may run it at any time.
     void sync_hints(std::size_t level, std::size_t index) noexcept {
-        for (; level + 1 < depth_; ++level, index /= 64) {
-            auto&& child = words_[offset_[level] + index];
-            auto&& parent = words_[offset_[level + 1] + index / 64];
+        for (; level + 1 < levels_.depth(); ++level, index /= 64) {
+            auto&& child = words_[levels_.offset(level) + index];
+            auto&& parent = words_[levels_.offset(level + 1) + index / 64];
             const std::uint64_t bit = std::uint64_t{1} << (index % 64);
             bool parent_changed = false;
             bool child_full = child.load(std::memory_order_seq_cst) == full;
@@ -337,8 +320,7 @@ private:
     }
 
     detail::AtomicArray<std::uint64_t> words_;
-    std::size_t offset_[max_depth] = {};  // first word of each level, level 0 first
-    std::size_t depth_ = 0;
+    detail::BitmapLevels levels_;
     std::size_t capacity_;
     std::size_t leaf_words_;
     // Releases into a full word, begun and done: see scan(). Together on their own cache line.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../detail/bitmap_levels.hpp"
 #include "../detail/bits.hpp"
 #include "../detail/zeroed_array.hpp"
 
@@ -41,7 +42,7 @@ struct Bitmap {
     public:
         /// @brief All `capacity` slots free. O(depth): only each level's last word is written.
         explicit FreeList(std::size_t capacity)
-            : words_(word_count(capacity)), capacity_(capacity) {
+            : words_(detail::BitmapLevels::word_count(capacity)), capacity_(capacity) {
             mark_past_the_end();
         }
 
@@ -106,7 +107,6 @@ struct Bitmap {
         /// @brief Every slot free, as at construction. O(n / 64).
         void reset() noexcept {
             words_.clear();
-            depth_ = 0;
             allocated_ = 0;
             lowest_ = 0;
             mark_past_the_end();
@@ -114,7 +114,7 @@ struct Bitmap {
 
         /// @brief Whether `slot` is out. @pre `slot < capacity()`.
         [[nodiscard]] bool is_allocated(std::size_t slot) const noexcept {
-            return ((words_[offset_[0] + slot / 64] >> (slot % 64)) & 1U) != 0;
+            return ((words_[levels_.offset(0) + slot / 64] >> (slot % 64)) & 1U) != 0;
         }
         /// @brief The number of slots.
         [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
@@ -124,17 +124,21 @@ struct Bitmap {
         [[nodiscard]] std::size_t bookkeeping_bytes() const noexcept { return words_.bytes(); }
 
     private:
-        static constexpr std::size_t max_depth = 6;  // 64^6 > 2^32 slots
-
         static constexpr std::uint64_t full = ~std::uint64_t{0};
 
         // The lowest leaf word with a clear bit, walking down from the top.
         [[nodiscard]] OBJPOOL_DETAIL_NOINLINE std::size_t lowest_not_full() const noexcept {
             std::size_t leaf = 0;
-            for (std::size_t level = depth_; level-- > 1;) {
-                leaf = leaf * 64 + detail::lowest_set_bit(~words_[offset_[level] + leaf]);
+            for (std::size_t level = levels_.depth(); level-- > 1;) {
+                leaf = leaf * 64 + detail::lowest_set_bit(~words_[levels_.offset(level) + leaf]);
             }
             return leaf;
+        }
+
+        // Lays the levels out over zeroed words (see detail::BitmapLevels).
+        void mark_past_the_end() noexcept {
+            levels_.lay_out(
+                capacity_, [this](std::size_t index, std::uint64_t bits) { words_[index] = bits; });
         }
 
         // Leaf word `leaf` has just become full: sets its bit one level up, and so on while
@@ -142,7 +146,7 @@ struct Bitmap {
         // to a loop unrolled for it and free of data-dependent branches: how far fullness
         // climbs is unpredictable under random use, the depth is not.
         OBJPOOL_DETAIL_NOINLINE void mark_full(std::size_t leaf) noexcept {
-            switch (depth_) {
+            switch (levels_.depth()) {
                 case 2:
                     return mark_full_at<2>(leaf);
                 case 3:
@@ -161,7 +165,7 @@ struct Bitmap {
         // Leaf word `leaf` was full and no longer is: clears its bit one level up, and so on
         // while words were full. As mark_full().
         OBJPOOL_DETAIL_NOINLINE void mark_not_full(std::size_t leaf) noexcept {
-            switch (depth_) {
+            switch (levels_.depth()) {
                 case 2:
                     return mark_not_full_at<2>(leaf);
                 case 3:
@@ -181,7 +185,7 @@ struct Bitmap {
         void mark_full_at(std::size_t position) noexcept {
             std::uint64_t became_full = 1;
             for (std::size_t level = 1; level < Depth; ++level) {
-                std::uint64_t& parent = words_[offset_[level] + position / 64];
+                std::uint64_t& parent = words_[levels_.offset(level) + position / 64];
                 parent |= became_full << (position % 64);
                 became_full &= parent == full ? 1U : 0U;
                 position /= 64;
@@ -192,7 +196,7 @@ struct Bitmap {
         void mark_not_full_at(std::size_t position) noexcept {
             std::uint64_t was_full = 1;
             for (std::size_t level = 1; level < Depth; ++level) {
-                std::uint64_t& parent = words_[offset_[level] + position / 64];
+                std::uint64_t& parent = words_[levels_.offset(level) + position / 64];
                 const std::uint64_t parent_was_full = parent == full ? 1U : 0U;
                 parent &= ~(was_full << (position % 64));
                 was_full &= parent_was_full;
@@ -200,35 +204,8 @@ struct Bitmap {
             }
         }
 
-        // Lays out the levels over zeroed words: bits past the capacity look out (level 0) or
-        // full (above), so they are never chosen.
-        void mark_past_the_end() noexcept {
-            std::size_t entries = capacity_;
-            std::size_t offset = 0;
-            while (entries > 0 && (depth_ == 0 || entries > 1)) {
-                offset_[depth_] = offset;
-                const std::size_t words = (entries + 63) / 64;
-                if (entries % 64 != 0) {
-                    words_[offset + words - 1] = ~std::uint64_t{0} << (entries % 64);
-                }
-                offset += words;
-                entries = words;
-                ++depth_;
-            }
-        }
-
-        static std::size_t word_count(std::size_t capacity) noexcept {
-            std::size_t total = 0;
-            for (std::size_t entries = capacity; entries > 1 || (total == 0 && entries == 1);) {
-                entries = (entries + 63) / 64;
-                total += entries;
-            }
-            return total;
-        }
-
         detail::ZeroedArray<std::uint64_t> words_;
-        std::size_t offset_[max_depth] = {};  // first word of each level, level 0 first
-        std::size_t depth_ = 0;
+        detail::BitmapLevels levels_;
         std::size_t capacity_;
         std::size_t allocated_ = 0;
         std::size_t lowest_ = 0;  // every leaf word below it is full
