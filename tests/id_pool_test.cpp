@@ -19,31 +19,6 @@ using objpool_support::Snapshot;
 using objpool_test::AllPolicies;
 using objpool_test::bad_free_of;
 
-TEMPLATE_LIST_TEST_CASE("IdPool hands out exactly first .. first+n-1 and each once", "[id_pool]",
-                        AllPolicies) {
-    for (const std::size_t count :
-         {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
-        for (const std::uint32_t first : {1U, 4000000000U}) {
-            CAPTURE(count, first);
-            IdPool<TestType> pool(count, first);
-            CHECK(pool.capacity() == count);
-            CHECK(pool.available() == count);
-            CHECK(pool.allocated() == 0);
-            CHECK(pool.first() == first);
-
-            const auto ids = drain(pool);
-            REQUIRE(ids.size() == count);
-            for (std::size_t i = 0; i < count; ++i) {
-                CHECK(ids[i] == first + i);  // ascending before anything is freed
-                CHECK(pool.is_allocated(ids[i]));
-            }
-            CHECK_FALSE(pool.get().has_value());
-            CHECK(pool.available() == 0);
-            CHECK(pool.allocated() == count);
-        }
-    }
-}
-
 TEMPLATE_LIST_TEST_CASE("IdPool's BadFree is an std::invalid_argument", "[id_pool][errors]",
                         AllPolicies) {
     IdPool<TestType> pool(1);

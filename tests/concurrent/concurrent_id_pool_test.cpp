@@ -50,37 +50,6 @@ static_assert(!objpool::free_list_traits<
 static_assert(
     std::is_same_v<ConcurrentIdPool<objpool::Lifo>::FreeList, objpool::concurrent::LifoFreeList>);
 
-TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool hands out exactly first .. first+n-1 and each once",
-                        "[concurrent][contract]", AllPolicies) {
-    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{64},
-                                    std::size_t{65}, std::size_t{1000}, std::size_t{4097}}) {
-        for (const std::uint32_t first : {1U, 4000000000U}) {
-            CAPTURE(count, first);
-            ConcurrentIdPool<TestType> pool(count, first);
-            CHECK(pool.capacity() == count);
-            CHECK(pool.available() == count);
-            CHECK(pool.allocated() == 0);
-            CHECK(pool.first() == first);
-
-            const auto ids = drain(pool);
-            REQUIRE(ids.size() == count);
-            for (std::size_t i = 0; i < count; ++i) {
-                CHECK(ids[i] == first + i);  // ascending before anything is freed
-                CHECK(pool.is_allocated(ids[i]));
-            }
-            CHECK_FALSE(pool.get().has_value());
-            CHECK(pool.available() == 0);
-            CHECK(pool.allocated() == count);
-
-            for (const auto id : ids) {
-                pool.free(id);
-            }
-            CHECK(pool.available() == count);
-            CHECK(drain(pool).size() == count);  // every id comes back
-        }
-    }
-}
-
 TEMPLATE_LIST_TEST_CASE("ConcurrentIdPool creation does no per-id work", "[concurrent][contract]",
                         AllPolicies) {
     // 10^7 ids: zero pages cost nothing until used, so only the ids handed out are touched.

@@ -59,6 +59,48 @@ TEMPLATE_LIST_TEST_CASE("An id pool hands out first .. first+n-1, each once, the
     CHECK(std::set<std::uint32_t>(again.begin(), again.end()) == std::set<std::uint32_t>{10, 14});
 }
 
+TEMPLATE_LIST_TEST_CASE("An id pool of any size hands out first .. first+n-1, each once",
+                        "[contract][id_pool]", AllKinds) {
+    using Pool = typename TestType::template IdPool<>;
+    // Sizes around the word boundaries of the bitmaps and the rings, and a range that ends at
+    // the top of std::uint32_t.
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{5}, std::size_t{64},
+                                    std::size_t{65}, std::size_t{1000}, std::size_t{4097}}) {
+        for (const std::uint32_t first : {1U, 4000000000U}) {
+            CAPTURE(count, first);
+            Pool pool(count, first);
+            CHECK(pool.capacity() == count);
+            CHECK(pool.available() == count);
+            CHECK(pool.allocated() == 0);
+            CHECK(pool.first() == first);
+
+            const auto ids = drain(pool);
+            REQUIRE(ids.size() == count);
+            std::vector<std::uint32_t> expected(count);
+            for (std::size_t i = 0; i < count; ++i) {
+                expected[i] = static_cast<std::uint32_t>(first + i);
+            }
+            if constexpr (objpool_contract::ascending_when_fresh_v<typename TestType::policy>) {
+                CHECK(ids == expected);
+            } else {
+                CHECK(std::set<std::uint32_t>(ids.begin(), ids.end()) ==
+                      std::set<std::uint32_t>(expected.begin(), expected.end()));
+            }
+            CHECK(std::all_of(ids.begin(), ids.end(),
+                              [&](auto id) { return pool.is_allocated(id); }));
+            CHECK_FALSE(pool.get().has_value());
+            CHECK(pool.available() == 0);
+            CHECK(pool.allocated() == count);
+
+            for (const auto id : ids) {
+                pool.free(id);
+            }
+            CHECK(pool.available() == count);
+            CHECK(drain(pool).size() == count);  // every id comes back
+        }
+    }
+}
+
 TEMPLATE_LIST_TEST_CASE("An id pool works with signed ids and a negative first id",
                         "[contract][id_pool]", AllKinds) {
     typename TestType::template IdPool<std::int64_t> pool(3, -1);
