@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <asan_probe.hpp>
 #include <objpool/detail/sanitizer.hpp>
 #include <objpool_catch.hpp>
 
@@ -86,18 +87,8 @@ void free_all(Pool& pool) {
 }
 
 #if OBJPOOL_ASAN_POISONING
-bool poisoned(const void* object, std::size_t bytes) {
-    const auto* first = static_cast<const char*>(object);
-    for (std::size_t byte = 0; byte < bytes; ++byte) {
-        if (__asan_address_is_poisoned(first + byte) == 0) {
-            return false;
-        }
-    }
-    return true;
-}
-bool addressable(const void* object, std::size_t bytes) {
-    return __asan_region_is_poisoned(const_cast<void*>(object), bytes) == nullptr;
-}
+using objpool_support::addressable;
+using objpool_support::poisoned;
 #endif
 
 }  // namespace
